@@ -1,0 +1,79 @@
+/**
+ * Key layout of a node's LevelDB (ARCHITECTURE.md, "On disk"). Single-byte prefixes keep the
+ * keys short; the entry index is big-endian so LevelDB's byte order is index order and a plain
+ * iteration yields the log in sequence.
+ *
+ *   a              applied index of the state machine
+ *   e/<u64 BE>     log entry
+ *   h              hard state (term, vote, commit)
+ *   m/<key bytes>  state-machine record, key chosen by the state machine
+ *   v              on-disk format version
+ */
+
+const ASCII_A = 0x61;
+const ASCII_E = 0x65;
+const ASCII_H = 0x68;
+const ASCII_M = 0x6d;
+const ASCII_V = 0x76;
+const ASCII_SLASH = 0x2f;
+
+export const KEY_APPLIED_INDEX: Uint8Array = Uint8Array.of(ASCII_A);
+export const KEY_HARD_STATE: Uint8Array = Uint8Array.of(ASCII_H);
+export const KEY_FORMAT_VERSION: Uint8Array = Uint8Array.of(ASCII_V);
+
+const PREFIX_BYTES = 2;
+const ENTRY_KEY_BYTES = PREFIX_BYTES + 8;
+
+export type ParsedKey =
+  | { readonly kind: 'applied' }
+  | { readonly kind: 'hardState' }
+  | { readonly kind: 'formatVersion' }
+  | { readonly kind: 'entry'; readonly index: number }
+  | { readonly kind: 'stateMachine'; readonly userKey: Uint8Array }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+export function entryKey(index: number): Uint8Array {
+  if (!Number.isSafeInteger(index) || index < 1) throw new RangeError(`entry index ${index} is not a positive safe integer`);
+  const key = new Uint8Array(ENTRY_KEY_BYTES);
+  key[0] = ASCII_E;
+  key[1] = ASCII_SLASH;
+  new DataView(key.buffer).setBigUint64(PREFIX_BYTES, BigInt(index));
+  return key;
+}
+
+export function stateMachineKey(userKey: Uint8Array): Uint8Array {
+  const key = new Uint8Array(PREFIX_BYTES + userKey.length);
+  key[0] = ASCII_M;
+  key[1] = ASCII_SLASH;
+  key.set(userKey, PREFIX_BYTES);
+  return key;
+}
+
+export function parseKey(key: Uint8Array): ParsedKey {
+  if (key.length === 1) {
+    if (key[0] === ASCII_A) return { kind: 'applied' };
+    if (key[0] === ASCII_H) return { kind: 'hardState' };
+    if (key[0] === ASCII_V) return { kind: 'formatVersion' };
+  }
+  if (key.length >= PREFIX_BYTES && key[1] === ASCII_SLASH) {
+    if (key[0] === ASCII_M) return { kind: 'stateMachine', userKey: key.slice(PREFIX_BYTES) };
+    if (key[0] === ASCII_E) return parseEntryKey(key);
+  }
+  return { kind: 'invalid', reason: 'unknown key' };
+}
+
+function parseEntryKey(key: Uint8Array): ParsedKey {
+  if (key.length !== ENTRY_KEY_BYTES) return { kind: 'invalid', reason: `entry key of ${key.length} bytes, expected ${ENTRY_KEY_BYTES}` };
+  const index = new DataView(key.buffer, key.byteOffset, key.byteLength).getBigUint64(PREFIX_BYTES);
+  if (index < 1n || index > BigInt(Number.MAX_SAFE_INTEGER)) return { kind: 'invalid', reason: `entry index ${index} out of range` };
+  return { kind: 'entry', index: Number(index) };
+}
+
+/** A printable rendering for error messages: printable ASCII as is, anything else as hex. */
+export function describeKey(key: Uint8Array): string {
+  const printable = key.every((byte) => byte >= 0x20 && byte < 0x7f && byte !== 0x27);
+  if (printable) return String.fromCharCode(...key);
+  const prefixIsAscii = key.length >= PREFIX_BYTES && key[1] === ASCII_SLASH;
+  const head = prefixIsAscii ? String.fromCharCode(key[0]!, ASCII_SLASH) : '';
+  return `${head}0x${Buffer.from(key.subarray(head.length)).toString('hex')}`;
+}

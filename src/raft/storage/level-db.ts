@@ -1,0 +1,35 @@
+/** The one LevelDB shape this package uses: raw bytes in, raw bytes out, no codecs of Level's own. */
+import { Level } from 'level';
+
+export type NodeDb = Level<Uint8Array, Uint8Array>;
+
+export type BatchOp =
+  | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
+  | { readonly type: 'del'; readonly key: Uint8Array };
+
+export async function openNodeDb(dir: string): Promise<NodeDb> {
+  const db: NodeDb = new Level<Uint8Array, Uint8Array>(dir, {
+    keyEncoding: 'view',
+    valueEncoding: 'view',
+    createIfMissing: true,
+    errorIfExists: false,
+  });
+  try {
+    await db.open();
+  } catch (cause) {
+    // Typically another process (or another store in this one) holds the LOCK file.
+    const detail = cause instanceof Error ? `${cause.message}${describeCause(cause)}` : String(cause);
+    throw new Error(`cannot open LevelDB in ${dir}: ${detail}`, { cause });
+  }
+  return db;
+}
+
+function describeCause(error: Error): string {
+  return error.cause instanceof Error ? `: ${error.cause.message}` : '';
+}
+
+/** Every write is synced: a Raft node must not acknowledge what a power cut can take back. */
+export async function writeSynced(db: NodeDb, ops: readonly BatchOp[]): Promise<void> {
+  // Copies only because Level types its operations as mutable objects.
+  await db.batch(ops.map((op) => ({ ...op })), { sync: true });
+}

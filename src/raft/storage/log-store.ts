@@ -1,0 +1,95 @@
+/**
+ * The durable log of one node: hard state, entries, and the state machine's records with its
+ * applied index, in one LevelDB (ARCHITECTURE.md, "On disk"). A class because it owns a
+ * database handle; the decisions live in pure functions (load.ts reads, write-plan.ts writes).
+ */
+import type { HardState, RaftInitialState } from '../core/types';
+import { StorageInvariantError } from './errors';
+import { openNodeDb, writeSynced, type NodeDb } from './level-db';
+import { loadOrInitialize } from './load';
+import { planWrite, type PersistBatch, type WritePlan } from './write-plan';
+
+export interface OpenedLogStore {
+  readonly store: LogStore;
+  readonly initial: RaftInitialState;
+  /** Every state-machine record in key byte order, keys without the storage prefix. */
+  readonly stateMachineRecords: Array<[Uint8Array, Uint8Array]>;
+}
+
+export class LogStore {
+  private hardState: HardState;
+  private applied: number;
+  /** Terms of the durable log, [0] = 0: enough to check a write without reading the disk. */
+  private readonly termByIndex: number[];
+  private isWriting = false;
+  private isClosed = false;
+  /** Set when a synced write failed: after a failed fsync the disk's content is unknown. */
+  private writeFailure: { readonly cause: unknown } | null = null;
+
+  private constructor(
+    private readonly db: NodeDb,
+    readonly dir: string,
+    initial: RaftInitialState,
+  ) {
+    this.hardState = initial.hardState;
+    this.applied = initial.applied;
+    this.termByIndex = [0, ...initial.entries.map((entry) => entry.term)];
+  }
+
+  /** Opens (creating if missing) the store in `dir` and reads everything back, verified. */
+  static async open(dir: string): Promise<OpenedLogStore> {
+    const db = await openNodeDb(dir);
+    try {
+      const { initial, stateMachineRecords } = await loadOrInitialize(db, dir);
+      return { store: new LogStore(db, dir, initial), initial, stateMachineRecords };
+    } catch (error) {
+      await db.close(); // release the LOCK so the operator (or a test) can inspect the dir
+      throw error;
+    }
+  }
+
+  /**
+   * Persists the batch as ONE LevelDB batch with sync: true. The caller merges everything of a
+   * loop turn into one call (group commit) and awaits it before the next: one fsync per turn.
+   */
+  async write(batch: PersistBatch): Promise<void> {
+    if (this.isClosed) throw new StorageInvariantError(this.dir, 'store is closed');
+    if (this.writeFailure !== null) {
+      throw new StorageInvariantError(this.dir, 'an earlier write failed; reopen to learn what is durable', this.writeFailure.cause);
+    }
+    if (this.isWriting) throw new StorageInvariantError(this.dir, 'a write is already in flight; merge batches instead');
+    const plan = planWrite({ hardState: this.hardState, applied: this.applied, termByIndex: this.termByIndex }, batch, this.dir);
+    if (plan.ops.length === 0) return;
+    this.isWriting = true;
+    try {
+      await writeSynced(this.db, plan.ops);
+    } catch (error) {
+      // Retrying could acknowledge entries that never reached the disk (the fsync failure of
+      // PostgreSQL, 2018): poison the store, the node must restart and read back what is there.
+      this.writeFailure = { cause: error };
+      throw error;
+    } finally {
+      this.isWriting = false;
+    }
+    this.adopt(plan);
+  }
+
+  lastIndex(): number {
+    return this.termByIndex.length - 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    await this.db.close();
+  }
+
+  /** Mirrors a landed write in memory; only called after the synced batch succeeded. */
+  private adopt(plan: WritePlan): void {
+    this.hardState = plan.hardState;
+    this.applied = plan.applied;
+    if (plan.logChange === null) return;
+    this.termByIndex.length = plan.logChange.firstIndex;
+    for (const term of plan.logChange.terms) this.termByIndex.push(term);
+  }
+}
