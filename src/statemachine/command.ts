@@ -1,0 +1,119 @@
+/**
+ * The commands a client proposes through Raft and the state machine applies: etcd's Put,
+ * DeleteRange and Txn, plus an optional exactly-once session (Raft dissertation 6.3).
+ * Plain data only; the binary form lives in command-codec.ts.
+ *
+ * Optional fields are canonical when absent: the codec never produces `prevKv: false`,
+ * an empty `rangeEnd` or `limit: 0`, so decode(encode(c)) deep-equals c for canonical c.
+ */
+
+/** Identifies one client's request stream; `seq` grows by at least one per new command. */
+export interface Session {
+  /** Opaque client identity, at most `clientIdBytesMax` bytes of UTF-8. */
+  readonly clientId: string;
+  /** Positive, increasing per client; a retry reuses the seq of the command it retries. */
+  readonly seq: number;
+}
+
+export interface PutOp {
+  readonly type: 'put';
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  /** Return the key-value pair as it was before this put. */
+  readonly prevKv?: boolean;
+}
+
+/** etcd DeleteRange: a single key when `rangeEnd` is absent (see key-range.ts for the conventions). */
+export interface DeleteOp {
+  readonly type: 'delete';
+  readonly key: Uint8Array;
+  readonly rangeEnd?: Uint8Array;
+  /** Return the deleted key-value pairs. */
+  readonly prevKv?: boolean;
+}
+
+/** A read inside a transaction, so a client can learn the state its compare saw atomically. */
+export interface RangeOp {
+  readonly type: 'range';
+  readonly key: Uint8Array;
+  readonly rangeEnd?: Uint8Array;
+  /** Maximum number of pairs returned; absent means no limit. */
+  readonly limit?: number;
+}
+
+export type CompareResult = 'equal' | 'notEqual' | 'less' | 'greater';
+export type CompareNumberTarget = 'modRevision' | 'createRevision' | 'version';
+export type CompareTarget = 'value' | CompareNumberTarget;
+
+/**
+ * etcd's Compare on one key. An absent key has version, createRevision and modRevision 0;
+ * a 'value' compare on an absent key is always false (etcd: no way to represent a missing value).
+ */
+export type Compare =
+  | {
+      readonly key: Uint8Array;
+      readonly target: 'value';
+      readonly result: CompareResult;
+      readonly value: Uint8Array;
+    }
+  | {
+      readonly key: Uint8Array;
+      readonly target: CompareNumberTarget;
+      readonly result: CompareResult;
+      readonly value: number;
+    };
+
+export type TxnRequestOp = PutOp | DeleteOp | RangeOp;
+
+/** If every compare holds, apply `success` in order, else `failure`; atomically, at one revision. */
+export interface TxnOp {
+  readonly type: 'txn';
+  readonly compare: readonly Compare[];
+  readonly success: readonly TxnRequestOp[];
+  readonly failure: readonly TxnRequestOp[];
+}
+
+export type Op = PutOp | DeleteOp | TxnOp;
+
+export interface Command {
+  readonly session?: Session;
+  /**
+   * Wall-clock milliseconds stamped by the proposing leader. The state machine never reads a
+   * clock: session expiry is measured in these stamps, so every replica expires identically.
+   */
+  readonly stampMs: number;
+  readonly op: Op;
+}
+
+export function putOp(key: Uint8Array, value: Uint8Array, opts: { prevKv?: boolean } = {}): PutOp {
+  return opts.prevKv === true ? { type: 'put', key, value, prevKv: true } : { type: 'put', key, value };
+}
+
+export function deleteOp(key: Uint8Array, opts: { prevKv?: boolean } = {}): DeleteOp {
+  return opts.prevKv === true ? { type: 'delete', key, prevKv: true } : { type: 'delete', key };
+}
+
+export function deleteRangeOp(key: Uint8Array, rangeEnd: Uint8Array, opts: { prevKv?: boolean } = {}): DeleteOp {
+  const base: DeleteOp = rangeEnd.length > 0 ? { type: 'delete', key, rangeEnd } : { type: 'delete', key };
+  return opts.prevKv === true ? { ...base, prevKv: true } : base;
+}
+
+export function rangeOp(key: Uint8Array, opts: { rangeEnd?: Uint8Array; limit?: number } = {}): RangeOp {
+  const op: { type: 'range'; key: Uint8Array; rangeEnd?: Uint8Array; limit?: number } = { type: 'range', key };
+  if (opts.rangeEnd !== undefined && opts.rangeEnd.length > 0) op.rangeEnd = opts.rangeEnd;
+  if (opts.limit !== undefined && opts.limit > 0) op.limit = opts.limit;
+  return op;
+}
+
+/**
+ * Compare-and-set as a transaction: put `newValue` if the key currently holds `expectValue`
+ * (or, with `null`, if the key is absent). On failure the transaction reads the key, so the
+ * caller learns the value that beat it without a second round trip.
+ */
+export function casOp(key: Uint8Array, expectValue: Uint8Array | null, newValue: Uint8Array): TxnOp {
+  const compare: Compare =
+    expectValue === null
+      ? { key, target: 'version', result: 'equal', value: 0 }
+      : { key, target: 'value', result: 'equal', value: expectValue };
+  return { type: 'txn', compare: [compare], success: [putOp(key, newValue)], failure: [rangeOp(key)] };
+}

@@ -1,0 +1,100 @@
+/** What applying a command or serving a read returns. Plain data, as in etcd's responses. */
+
+/** One key's current state, with etcd's revision bookkeeping. */
+export interface KeyValue {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+  /** Revision of the write that created the key (since its last deletion). */
+  readonly createRevision: number;
+  /** Revision of the last write to the key. */
+  readonly modRevision: number;
+  /** Number of writes since creation: 1 after the creating put; reset by a delete. */
+  readonly version: number;
+}
+
+export interface PutResponse {
+  readonly type: 'put';
+  /** Present when the put asked for prevKv and the key existed. */
+  readonly prevKv?: KeyValue;
+}
+
+export interface DeleteResponse {
+  readonly type: 'delete';
+  readonly deleted: number;
+  /** Present (possibly empty) when the delete asked for prevKv. */
+  readonly prevKvs?: readonly KeyValue[];
+}
+
+export interface RangeResponse {
+  readonly type: 'range';
+  readonly kvs: readonly KeyValue[];
+  /** True when `limit` cut the answer short. */
+  readonly more: boolean;
+  /** Number of keys in the range, regardless of `limit`. */
+  readonly count: number;
+}
+
+export type TxnOpResponse = PutResponse | DeleteResponse | RangeResponse;
+
+export interface TxnResponse {
+  readonly type: 'txn';
+  /** Whether every compare held, i.e. whether the success branch ran. */
+  readonly succeeded: boolean;
+  /** One response per op of the branch that ran, in order. */
+  readonly responses: readonly TxnOpResponse[];
+}
+
+export type OpResponse = PutResponse | DeleteResponse | TxnResponse;
+
+/** A command's effect, cached per session so a retry gets the very same answer. */
+export interface CommandOutcome {
+  /** The store revision right after the command was first applied. */
+  readonly revision: number;
+  readonly response: OpResponse;
+}
+
+export type ApplyError =
+  /** The entry's data is not a command; nothing but the applied index changed. */
+  | { readonly code: 'decode_error'; readonly reason: string }
+  /** The command decoded but breaks a limit or rule (validate.ts); nothing was applied. */
+  | { readonly code: 'invalid_command'; readonly reason: string }
+  /** The seq is older than the last one applied for this client; its answer is gone. */
+  | {
+      readonly code: 'session_seq_stale';
+      readonly clientId: string;
+      readonly seq: number;
+      readonly lastSeq: number;
+    };
+
+export type ApplyErrorCode = ApplyError['code'];
+
+/** `revision` is always the store revision the client should see for this entry. */
+export type ApplyResult =
+  | { readonly kind: 'noop'; readonly index: number; readonly revision: number }
+  | {
+      readonly kind: 'ok';
+      readonly index: number;
+      readonly revision: number;
+      readonly response: OpResponse;
+      /** True when this was a retry answered from the session cache without re-applying. */
+      readonly duplicate: boolean;
+    }
+  | { readonly kind: 'error'; readonly index: number; readonly revision: number; readonly error: ApplyError };
+
+/** A Get (no rangeEnd) or Range against local state. */
+export interface ReadQuery {
+  readonly key: Uint8Array;
+  readonly rangeEnd?: Uint8Array;
+  /** Maximum number of pairs returned; absent or 0 means no limit. */
+  readonly limit?: number;
+}
+
+export interface ReadResult {
+  readonly kvs: readonly KeyValue[];
+  readonly more: boolean;
+  readonly count: number;
+  /** Store revision the answer reflects. */
+  readonly revision: number;
+  /** Raft index the answer reflects (>= the ReadIndex for a linearizable read). */
+  readonly appliedIndex: number;
+}

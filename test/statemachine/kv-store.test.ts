@@ -1,0 +1,146 @@
+import { deleteOp, deleteRangeOp, putOp } from '../../src/statemachine/command';
+import { prefixEnd, RANGE_END_ALL } from '../../src/statemachine/key-range';
+import { b, okResponse, Replica, text } from './helpers';
+
+describe('put / get / delete', () => {
+  test('a put is readable, a delete removes it', () => {
+    const r = new Replica();
+    r.run(putOp(b('k'), b('v1')));
+    expect(r.value('k')).toBe('v1');
+    r.run(deleteOp(b('k')));
+    expect(r.value('k')).toBeUndefined();
+    expect(r.sm.read({ key: b('k') })).toMatchObject({ kvs: [], count: 0, more: false });
+  });
+
+  test('put with prevKv returns the replaced pair, and nothing for a new key', () => {
+    const r = new Replica();
+    expect(okResponse(r.run(putOp(b('k'), b('v1'), { prevKv: true })))).toEqual({ type: 'put' });
+    const res = okResponse(r.run(putOp(b('k'), b('v2'), { prevKv: true })));
+    expect(res.type === 'put' && res.prevKv !== undefined && text(res.prevKv.value)).toBe('v1');
+  });
+
+  test('delete of a missing key deletes nothing', () => {
+    const r = new Replica();
+    expect(okResponse(r.run(deleteOp(b('nope'))))).toEqual({ type: 'delete', deleted: 0 });
+  });
+});
+
+describe('revisions follow etcd', () => {
+  test('createRevision, modRevision and version of one key across puts, delete, re-create', () => {
+    const r = new Replica();
+    r.run(putOp(b('k'), b('a'))); // index 1
+    expect(r.get('k')).toMatchObject({ createRevision: 1, modRevision: 1, version: 1 });
+    r.run(putOp(b('other'), b('x'))); // index 2
+    r.run(putOp(b('k'), b('b'))); // index 3
+    expect(r.get('k')).toMatchObject({ createRevision: 1, modRevision: 3, version: 2 });
+    r.run(deleteOp(b('k'))); // index 4
+    r.run(putOp(b('k'), b('c'))); // index 5: a new life of the key
+    expect(r.get('k')).toMatchObject({ createRevision: 5, modRevision: 5, version: 1 });
+  });
+
+  test('the store revision is the index of the last entry that changed something', () => {
+    const r = new Replica();
+    expect(r.run(putOp(b('a'), b('1'))).revision).toBe(1);
+    r.applyData(new Uint8Array(0)); // 2: empty entry, a no-op
+    r.applyData(new Uint8Array(0), 'noop'); // 3: leader noop
+    expect(r.run(deleteOp(b('missing'))).revision).toBe(1); // 4 changes nothing
+    expect(r.sm.revision).toBe(1);
+    expect(r.sm.appliedIndex).toBe(4);
+    expect(r.run(putOp(b('b'), b('2'))).revision).toBe(5);
+    expect(r.sm.read({ key: b('a') })).toMatchObject({ revision: 5, appliedIndex: 5 });
+  });
+});
+
+describe('range', () => {
+  function seeded(): Replica {
+    const r = new Replica();
+    // Written out of order: reads must come back in byte order anyway.
+    for (const k of ['b/1', 'a/3', 'a/1', 'c', 'a/2', 'a', 'a/5', 'a/4', 'a0']) r.run(putOp(b(k), b(`v-${k}`)));
+    return r;
+  }
+
+  test('prefix range returns keys in byte order', () => {
+    const r = seeded();
+    const res = r.sm.read({ key: b('a/'), rangeEnd: prefixEnd(b('a/')) });
+    expect(res.kvs.map((kv) => text(kv.key))).toEqual(['a/1', 'a/2', 'a/3', 'a/4', 'a/5']);
+    expect(res).toMatchObject({ count: 5, more: false });
+  });
+
+  test('limit cuts the answer and reports more and the full count', () => {
+    const r = seeded();
+    const res = r.sm.read({ key: b('a/'), rangeEnd: prefixEnd(b('a/')), limit: 2 });
+    expect(res.kvs.map((kv) => text(kv.key))).toEqual(['a/1', 'a/2']);
+    expect(res).toMatchObject({ count: 5, more: true });
+    expect(r.sm.read({ key: b('a/'), rangeEnd: prefixEnd(b('a/')), limit: 5 }).more).toBe(false);
+  });
+
+  test('rangeEnd "\\0" means every key >= key; key "\\0" with it means all keys', () => {
+    const r = seeded();
+    expect(r.sm.read({ key: b('b'), rangeEnd: RANGE_END_ALL }).kvs.map((kv) => text(kv.key))).toEqual(['b/1', 'c']);
+    expect(r.keys()).toEqual(['a', 'a/1', 'a/2', 'a/3', 'a/4', 'a/5', 'a0', 'b/1', 'c']);
+  });
+
+  test('[key, rangeEnd) is half open, and empty when rangeEnd <= key', () => {
+    const r = seeded();
+    expect(r.sm.read({ key: b('a/2'), rangeEnd: b('a/4') }).kvs.map((kv) => text(kv.key))).toEqual(['a/2', 'a/3']);
+    expect(r.sm.read({ key: b('c'), rangeEnd: b('a') })).toMatchObject({ kvs: [], count: 0 });
+  });
+
+  test('order is by bytes, not by UTF-16 or insertion', () => {
+    const r = new Replica();
+    const keys = [[0xff], [0x80], [0x7f], [0x01, 0x00], [0x01], [0xc3, 0xa9]];
+    for (const k of keys) r.run(putOp(Uint8Array.from(k), b('v')));
+    const got = r.sm.read({ key: Uint8Array.of(0), rangeEnd: RANGE_END_ALL }).kvs.map((kv) => [...kv.key]);
+    expect(got).toEqual([[0x01], [0x01, 0x00], [0x7f], [0x80], [0xc3, 0xa9], [0xff]]);
+  });
+
+  test('a malformed read query throws RangeError', () => {
+    const r = seeded();
+    expect(() => r.sm.read({ key: new Uint8Array(0) })).toThrow(RangeError);
+    expect(() => r.sm.read({ key: b('a'), limit: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('delete range', () => {
+  test('deletes a prefix, returns the count and, when asked, the deleted pairs', () => {
+    const r = new Replica();
+    for (const k of ['p/1', 'p/2', 'p/3', 'q']) r.run(putOp(b(k), b(k)));
+    const res = okResponse(r.run(deleteRangeOp(b('p/'), prefixEnd(b('p/')), { prevKv: true })));
+    if (res.type !== 'delete') throw new Error('expected a delete response');
+    expect(res.deleted).toBe(3);
+    expect(res.prevKvs?.map((kv) => text(kv.key))).toEqual(['p/1', 'p/2', 'p/3']);
+    expect(r.keys()).toEqual(['q']);
+    expect(r.sm.revision).toBe(5);
+  });
+
+  test('without prevKv only the count comes back', () => {
+    const r = new Replica();
+    r.run(putOp(b('x1'), b('1')));
+    r.run(putOp(b('x2'), b('2')));
+    expect(okResponse(r.run(deleteRangeOp(b('x'), RANGE_END_ALL)))).toEqual({ type: 'delete', deleted: 2 });
+  });
+});
+
+describe('prefixEnd', () => {
+  test.each([
+    ['a', [0x62]],
+    ['ab', [0x61, 0x63]],
+  ])('prefixEnd(%s)', (prefix, end) => {
+    expect([...prefixEnd(b(prefix))]).toEqual(end);
+  });
+
+  test('trailing 0xff bytes are dropped before incrementing', () => {
+    expect([...prefixEnd(Uint8Array.of(0x61, 0xff, 0xff))]).toEqual([0x62]);
+  });
+
+  test('an all-0xff or empty prefix has no end: "\\0" (every key >= prefix)', () => {
+    expect([...prefixEnd(Uint8Array.of(0xff, 0xff))]).toEqual([0]);
+    expect([...prefixEnd(new Uint8Array(0))]).toEqual([0]);
+  });
+
+  test('does not modify its argument', () => {
+    const p = b('az');
+    prefixEnd(p);
+    expect(text(p)).toBe('az');
+  });
+});
