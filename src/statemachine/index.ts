@@ -23,6 +23,7 @@ export {
 export { COMMAND_FORMAT_VERSION, CommandDecodeError, decodeCommand, encodeCommand } from './command-codec';
 export { defaultStateMachineConfig, StateMachineConfigError, type StateMachineConfig } from './config';
 export { prefixEnd, RANGE_END_ALL } from './key-range';
+export { validateCommand, validateRangeOp } from './validate';
 export type { StateMutations } from './mutations';
 export { RecordDecodeError } from './records';
 export type {

@@ -5,7 +5,7 @@
  */
 
 import { bytesToKeyString, utf8 } from './bytes';
-import type { Command, Compare, DeleteOp, Op, TxnOp, TxnRequestOp } from './command';
+import type { Command, Compare, DeleteOp, Op, RangeOp, TxnOp, TxnRequestOp } from './command';
 import type { StateMachineConfig } from './config';
 import { rangeContains } from './key-range';
 
@@ -18,6 +18,11 @@ export function validateCommand(cmd: Command, config: StateMachineConfig): strin
     if (cmd.session.seq < 1) return 'session seq must be >= 1';
   }
   return validateOp(cmd.op, config);
+}
+
+/** The same rules for a read served outside the log (Range), so reads and writes agree on limits. */
+export function validateRangeOp(op: RangeOp, config: StateMachineConfig): string | null {
+  return validateOp(op, config);
 }
 
 function validateOp(op: Op | TxnRequestOp, config: StateMachineConfig): string | null {

@@ -28,8 +28,12 @@ function describeCause(error: Error): string {
   return error.cause instanceof Error ? `: ${error.cause.message}` : '';
 }
 
-/** Every write is synced: a Raft node must not acknowledge what a power cut can take back. */
-export async function writeSynced(db: NodeDb, ops: readonly BatchOp[]): Promise<void> {
+/**
+ * Raft state is written synced: a node must not acknowledge what a power cut can take back.
+ * Only a batch that carries nothing but state-machine progress may skip the fsync: the log it
+ * was derived from is durable, and LevelDB's write-ahead log keeps batches in order.
+ */
+export async function writeBatch(db: NodeDb, ops: readonly BatchOp[], sync: boolean): Promise<void> {
   // Copies only because Level types its operations as mutable objects.
-  await db.batch(ops.map((op) => ({ ...op })), { sync: true });
+  await db.batch(ops.map((op) => ({ ...op })), { sync });
 }

@@ -7,7 +7,7 @@ import type { Entry, HardState, RaftInitialState } from '../core/types';
 import { StorageCorruptionError, StorageVersionError, type CorruptionSite } from './errors';
 import { KEY_FORMAT_VERSION, describeKey, parseKey } from './keys';
 import type { NodeDb } from './level-db';
-import { writeSynced } from './level-db';
+import { writeBatch } from './level-db';
 import {
   FORMAT_VERSION,
   decodeAppliedIndex,
@@ -29,7 +29,7 @@ export interface LoadedState {
 export async function loadOrInitialize(db: NodeDb, dir: string): Promise<LoadedState> {
   const isFresh = await checkFormatVersion(db, dir);
   if (isFresh) {
-    await writeSynced(db, [{ type: 'put', ...encodeFormatVersion(FORMAT_VERSION) }]);
+    await writeBatch(db, [{ type: 'put', ...encodeFormatVersion(FORMAT_VERSION) }], true);
     return { initial: { hardState: HARD_STATE_ZERO, entries: [], applied: 0 }, stateMachineRecords: [] };
   }
   const loaded = await scanRecords(db, dir);

@@ -5,7 +5,7 @@
  */
 import type { HardState, RaftInitialState } from '../core/types';
 import { StorageInvariantError } from './errors';
-import { openNodeDb, writeSynced, type NodeDb } from './level-db';
+import { openNodeDb, writeBatch, type NodeDb } from './level-db';
 import { loadOrInitialize } from './load';
 import { planWrite, type PersistBatch, type WritePlan } from './write-plan';
 
@@ -62,7 +62,7 @@ export class LogStore {
     if (plan.ops.length === 0) return;
     this.isWriting = true;
     try {
-      await writeSynced(this.db, plan.ops);
+      await writeBatch(this.db, plan.ops, plan.mustSync);
     } catch (error) {
       // Retrying could acknowledge entries that never reached the disk (the fsync failure of
       // PostgreSQL, 2018): poison the store, the node must restart and read back what is there.

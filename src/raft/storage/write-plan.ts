@@ -9,6 +9,7 @@ import type { BatchOp } from './level-db';
 import { entryKey, stateMachineKey } from './keys';
 import { STATE_MACHINE_KEY_BYTES_MAX, encodeAppliedIndex, encodeEntry, encodeHardState, encodeStateMachineRecord } from './records';
 
+/** One group commit: synced whenever it carries Raft state (hard state or entries). */
 export interface PersistBatch {
   hardState?: HardState | null;
   /** entries[0].index onward replaces whatever the log held from there; stored entries after the last one are deleted */
@@ -35,6 +36,8 @@ export interface WritePlan {
   readonly applied: number;
   /** Log from this index on is replaced by `terms` (absent when the batch carries no entries). */
   readonly logChange: { readonly firstIndex: number; readonly terms: readonly number[] } | null;
+  /** False only for a batch of state-machine progress alone (see writeBatch). */
+  readonly mustSync: boolean;
 }
 
 export function planWrite(state: DurableState, batch: PersistBatch, dir: string): WritePlan {
@@ -58,7 +61,8 @@ export function planWrite(state: DurableState, batch: PersistBatch, dir: string)
   for (let index = lastIndexAfter + 1; index <= lastIndexBefore; index++) ops.push({ type: 'del', key: entryKey(index) });
   if (batch.stateMachine) ops.push(...stateMachineOps(batch.stateMachine));
   const logChange = entries.length === 0 ? null : { firstIndex: entries[0]!.index, terms: entries.map((e) => e.term) };
-  return { ops, hardState, applied, logChange };
+  const mustSync = Boolean(batch.hardState) || entries.length > 0;
+  return { ops, hardState, applied, logChange, mustSync };
 }
 
 type Check = (condition: boolean, reason: string) => void;

@@ -1,0 +1,38 @@
+/**
+ * The `ordo` command: `ordo server` runs a node; the other commands talk to a cluster.
+ * `ordo --help` lists them.
+ */
+import { Command } from 'commander';
+import { DEFAULT_ENDPOINTS, registerClientCommands } from './client-commands';
+import { runServer, ServerFlags } from './server-command';
+
+const program = new Command('ordo')
+  .description('ordo: a Raft-replicated log and key/value store')
+  .option('--endpoints <list>', 'client endpoints, comma-separated (env ORDO_ENDPOINTS)', process.env.ORDO_ENDPOINTS ?? DEFAULT_ENDPOINTS)
+  .option('--deadline-ms <ms>', 'give up on a command after this long, retries included', '10000')
+  .showHelpAfterError();
+
+program
+  .command('server')
+  .description('run one node (flags override --config FILE, a JSON object with the same fields in camelCase)')
+  .option('--config <file>', 'JSON config file')
+  .option('--id <n>', 'this node\'s id (must appear in --members)')
+  .option('--cluster <name>', 'cluster name; peers of another cluster are refused (default ordo)')
+  .option('--members <list>', 'every member as id=clientHost:port/peerHost:port, comma-separated')
+  .option('--listen <host:port>', 'client address to listen on (default: this member\'s client address)')
+  .option('--peer-listen <host:port>', 'peer address to listen on (default: this member\'s peer address)')
+  .option('--data-dir <dir>', 'where this node keeps its LevelDB')
+  .option('--tick-ms <ms>', 'Raft tick length')
+  .option('--heartbeat-ms <ms>', 'leader heartbeat interval')
+  .option('--election-ms <ms>', 'election timeout (randomized up to twice this)')
+  .option('--key-bytes-max <n>', 'largest key accepted')
+  .option('--value-bytes-max <n>', 'largest value accepted')
+  .option('--log-level <level>', 'pino log level')
+  .action((flags: ServerFlags) => runServer(flags));
+
+registerClientCommands(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`ordo: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+});

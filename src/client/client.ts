@@ -1,0 +1,181 @@
+import * as grpc from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import type { ClusterClient } from '../generated/ordo/v1/Cluster';
+import type { DeleteRangeResponse__Output } from '../generated/ordo/v1/DeleteRangeResponse';
+import type { KeyValue__Output } from '../generated/ordo/v1/KeyValue';
+import type { KVClient } from '../generated/ordo/v1/KV';
+import type { PutResponse__Output } from '../generated/ordo/v1/PutResponse';
+import type { RangeRequest } from '../generated/ordo/v1/RangeRequest';
+import type { RangeResponse__Output } from '../generated/ordo/v1/RangeResponse';
+import type { StatusResponse__Output } from '../generated/ordo/v1/StatusResponse';
+import type { TxnRequest } from '../generated/ordo/v1/TxnRequest';
+import type { TxnResponse__Output } from '../generated/ordo/v1/TxnResponse';
+import { GRPC_MESSAGE_BYTES_MAX, kvProto } from '../rpc/proto';
+import { LEADER_ADDRESS_KEY } from '../server/grpc-errors';
+import { SessionPool } from './session-pool';
+
+export interface ClientOptions {
+  /** Overall budget of one call, retries and leader hops included. */
+  readonly deadlineMs?: number;
+}
+
+interface Conn {
+  readonly kv: KVClient;
+  readonly cluster: ClusterClient;
+}
+
+/** The error a call ends with once its deadline is spent: the last server answer, kept. */
+export class OrdoError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const RETRYABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.CANCELLED]);
+
+/**
+ * A client for an ordo cluster: finds the leader (following the UNAVAILABLE + leader-address
+ * answers of followers), retries on other endpoints until the deadline, and makes writes
+ * exactly-once with sessions: a retry reuses its (client id, seq), so the state machine
+ * answers it from the session cache instead of applying it twice.
+ */
+export class OrdoClient {
+  private readonly conns = new Map<string, Conn>();
+  private readonly endpoints: string[];
+  private current = 0;
+  private readonly sessions = new SessionPool(() => randomUUID());
+  private readonly deadlineMs: number;
+
+  constructor(endpoints: readonly string[], opts: ClientOptions = {}) {
+    if (endpoints.length === 0) throw new Error('at least one endpoint is required');
+    this.endpoints = [...endpoints];
+    this.deadlineMs = opts.deadlineMs ?? 10_000;
+  }
+
+  close(): void {
+    for (const c of this.conns.values()) {
+      c.kv.close();
+      c.cluster.close();
+    }
+    this.conns.clear();
+  }
+
+  async put(key: string | Uint8Array, value: string | Uint8Array, prevKv = false): Promise<PutResponse__Output> {
+    return this.write((kv, session, opts, cb) => kv.put({ key: buf(key), value: buf(value), prevKv, session }, opts, cb));
+  }
+
+  async delete(key: string | Uint8Array, rangeEnd?: Uint8Array): Promise<DeleteRangeResponse__Output> {
+    return this.write((kv, session, opts, cb) => kv.deleteRange({ key: buf(key), rangeEnd, session }, opts, cb));
+  }
+
+  async txn(req: Omit<TxnRequest, 'session'>): Promise<TxnResponse__Output> {
+    return this.write((kv, session, opts, cb) => kv.txn({ ...req, session }, opts, cb));
+  }
+
+  /** Compare-and-set: write `value` only if the key holds `expect` (null: only if absent). */
+  async cas(key: string, expect: string | null, value: string): Promise<TxnResponse__Output> {
+    const compare =
+      expect === null
+        ? { key: buf(key), target: 'VERSION' as const, result: 'EQUAL' as const, version: 0 }
+        : { key: buf(key), target: 'VALUE' as const, result: 'EQUAL' as const, value: buf(expect) };
+    return this.txn({ compare: [compare], success: [{ requestPut: { key: buf(key), value: buf(value) } }], failure: [{ requestRange: { key: buf(key) } }] });
+  }
+
+  /** Linearizable by default; `serializable` asks the first endpoint alone, from its local state. */
+  async range(req: RangeRequest): Promise<RangeResponse__Output> {
+    if (req.serializable) {
+      const c = this.conn(this.endpoints[0]);
+      return callOnce<RangeResponse__Output>((opts, cb) => c.kv.range(req, opts, cb), Date.now() + this.deadlineMs);
+    }
+    return this.withLeader((c, opts, cb) => c.kv.range(req, opts, cb));
+  }
+
+  async get(key: string | Uint8Array, serializable = false): Promise<KeyValue__Output | null> {
+    const r = await this.range({ key: buf(key), serializable });
+    return r.kvs[0] ?? null;
+  }
+
+  /** Status of one endpoint, or null when it does not answer within `timeoutMs`. */
+  async status(endpoint: string, timeoutMs = 2000): Promise<StatusResponse__Output | null> {
+    const c = this.conn(endpoint);
+    try {
+      return await callOnce<StatusResponse__Output>((opts, cb) => c.cluster.status({}, opts, cb), Date.now() + timeoutMs);
+    } catch {
+      return null;
+    }
+  }
+
+  get endpointList(): readonly string[] {
+    return this.endpoints;
+  }
+
+  private async write<T>(
+    send: (kv: KVClient, session: { clientId: string; seq: number }, opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void,
+  ): Promise<T> {
+    const session = this.sessions.acquire();
+    try {
+      // One seq for every attempt of this write: retries are deduplicated by the state machine.
+      return await this.withLeader<T>((c, opts, cb) => send(c.kv, session, opts, cb));
+    } finally {
+      this.sessions.release(session);
+    }
+  }
+
+  private async withLeader<T>(attempt: (c: Conn, opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void): Promise<T> {
+    const deadline = Date.now() + this.deadlineMs;
+    let last: grpc.ServiceError | null = null;
+    for (let tries = 0; Date.now() < deadline; tries++) {
+      const endpoint = this.endpoints[this.current];
+      try {
+        return await callOnce<T>((opts, cb) => attempt(this.conn(endpoint), opts, cb), deadline);
+      } catch (e) {
+        const err = e as grpc.ServiceError;
+        last = err;
+        if (!RETRYABLE.has(err.code)) throw new OrdoError(err.code, err.details || err.message);
+        const hint = err.metadata?.get(LEADER_ADDRESS_KEY)[0];
+        if (hint && String(hint) !== endpoint) {
+          this.current = this.indexOf(String(hint)); // follow the leader at once
+          continue;
+        }
+        this.current = (this.current + 1) % this.endpoints.length;
+        if (this.current === 0) await sleep(Math.min(50 * 2 ** Math.min(tries, 4), Math.max(0, deadline - Date.now())));
+      }
+    }
+    const why = last ? `${grpc.status[last.code]}: ${last.details || last.message}` : 'no attempt made';
+    throw new OrdoError(grpc.status.DEADLINE_EXCEEDED, `no answer within ${this.deadlineMs} ms from ${this.endpoints.join(',')} (last error ${why})`);
+  }
+
+  private indexOf(address: string): number {
+    let i = this.endpoints.indexOf(address);
+    if (i < 0) i = this.endpoints.push(address) - 1;
+    return i;
+  }
+
+  private conn(endpoint: string): Conn {
+    let c = this.conns.get(endpoint);
+    if (!c) {
+      const v1 = kvProto().ordo.v1;
+      const opts = { 'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX, 'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX };
+      const creds = grpc.credentials.createInsecure();
+      const channel = new grpc.Channel(endpoint, creds, opts);
+      c = { kv: new v1.KV(endpoint, creds, { channelOverride: channel }), cluster: new v1.Cluster(endpoint, creds, { channelOverride: channel }) };
+      this.conns.set(endpoint, c);
+    }
+    return c;
+  }
+}
+
+function callOnce<T>(send: (opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void, deadline: number): Promise<T> {
+  return new Promise((resolve, reject) => send({ deadline }, (err, res) => (err ? reject(err) : resolve(res as T))));
+}
+
+function buf(v: string | Uint8Array): Buffer {
+  return typeof v === 'string' ? Buffer.from(v) : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

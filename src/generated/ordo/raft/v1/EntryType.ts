@@ -1,0 +1,14 @@
+// Original file: proto/raft.proto
+
+export const EntryType = {
+  ENTRY_NORMAL: 'ENTRY_NORMAL',
+  ENTRY_NOOP: 'ENTRY_NOOP',
+} as const;
+
+export type EntryType =
+  | 'ENTRY_NORMAL'
+  | 0
+  | 'ENTRY_NOOP'
+  | 1
+
+export type EntryType__Output = typeof EntryType[keyof typeof EntryType]

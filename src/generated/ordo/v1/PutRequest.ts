@@ -1,0 +1,17 @@
+// Original file: proto/kv.proto
+
+import type { Session as _ordo_v1_Session, Session__Output as _ordo_v1_Session__Output } from '../../ordo/v1/Session';
+
+export interface PutRequest {
+  'key'?: (Buffer | Uint8Array | string);
+  'value'?: (Buffer | Uint8Array | string);
+  'prevKv'?: (boolean);
+  'session'?: (_ordo_v1_Session | null);
+}
+
+export interface PutRequest__Output {
+  'key': (Buffer);
+  'value': (Buffer);
+  'prevKv': (boolean);
+  'session': (_ordo_v1_Session__Output | null);
+}

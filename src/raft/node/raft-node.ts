@@ -1,0 +1,230 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import { RaftCore } from '../core/raft';
+import { SeededRand } from '../core/rand';
+import type { Entry, Message, NodeId, RaftConfig, RaftStatus, Ready } from '../core/types';
+import { LogStore } from '../storage';
+import { StateMachine } from '../../statemachine';
+import type { ApplyResult, ReadQuery, ReadResult, StateMachineConfig } from '../../statemachine';
+import { NodeStoppedError, NotLeaderError, OverloadedError, LeaderTransferError, ProposalDroppedError } from './errors';
+
+export interface RaftNodeOptions {
+  readonly dataDir: string;
+  readonly raft: RaftConfig;
+  readonly tickMs: number;
+  /** Cluster-wide state machine limits: every node must run with the same values. */
+  readonly stateMachine: StateMachineConfig;
+  readonly log: Logger;
+  /** Hands messages for one peer to the transport. */
+  readonly send: (to: NodeId, msgs: Message[]) => void;
+  /** The loop failed (fsync error, broken invariant): the process must stop and restart. */
+  readonly onFatal: (e: Error) => void;
+}
+
+interface ProposalWaiter {
+  readonly term: number;
+  readonly resolve: (r: ApplyResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+interface ReadWaiter {
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * The driver around the pure core (the Ready loop of ../../../docs/architecture.md): it owns
+ * the ticker, the LevelDB store, the state machine and the transport hook. One loop turn:
+ * take a Ready, send the leader's appends at once, persist everything the turn produced in ONE
+ * synced batch (group commit), send the rest, apply committed entries, answer reads, advance.
+ */
+export class RaftNode {
+  private readonly proposals = new Map<number, ProposalWaiter>();
+  private readonly readWaiters = new Map<number, ReadWaiter>();
+  /** Reads whose ReadIndex is confirmed, waiting for the state machine to reach it. */
+  private readyReads: { index: number; waiter: ReadWaiter }[] = [];
+  private nextReadCtx = 1;
+  private ticker: NodeJS.Timeout | null = null;
+  private loopRunning = false;
+  private loopScheduled = false;
+  private stopped = false;
+  private fatal: Error | null = null;
+  private stateMachineDirty = false;
+
+  private constructor(
+    private readonly opts: RaftNodeOptions,
+    private readonly core: RaftCore,
+    private readonly store: LogStore,
+    readonly stateMachine: StateMachine,
+  ) {}
+
+  /** Reads the node's LevelDB back (verifying every checksum) and resumes where it stopped. */
+  static async open(opts: RaftNodeOptions): Promise<RaftNode> {
+    const { store, initial, stateMachineRecords } = await LogStore.open(opts.dataDir);
+    const sm = StateMachine.restore(stateMachineRecords, initial.applied, opts.stateMachine);
+    const core = new RaftCore(opts.raft, initial, new SeededRand(randomInt(2 ** 31)));
+    opts.log.info(
+      { term: initial.hardState.term, commit: initial.hardState.commit, lastIndex: store.lastIndex(), applied: initial.applied },
+      'raft state restored',
+    );
+    return new RaftNode(opts, core, store, sm);
+  }
+
+  start(): void {
+    this.ticker = setInterval(() => {
+      this.core.tick();
+      this.schedule();
+    }, this.opts.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    while (this.loopRunning) await new Promise((r) => setTimeout(r, 5));
+    const err = new NodeStoppedError();
+    for (const w of this.proposals.values()) w.reject(err);
+    for (const w of this.readWaiters.values()) w.reject(err);
+    for (const r of this.readyReads) r.waiter.reject(err);
+    this.proposals.clear();
+    this.readWaiters.clear();
+    this.readyReads = [];
+    await this.store.close();
+  }
+
+  status(): RaftStatus {
+    return this.core.status();
+  }
+
+  step(msgs: readonly Message[]): void {
+    if (this.stopped) return;
+    for (const m of msgs) this.core.step(m);
+    this.schedule();
+  }
+
+  /** Proposes a command; resolves with the state machine's result once it is applied here. */
+  propose(data: Uint8Array): Promise<ApplyResult> {
+    this.assertRunning();
+    const r = this.core.propose(data);
+    if (!r.ok) {
+      const e = r.error;
+      switch (e.code) {
+        case 'not_leader':
+          throw new NotLeaderError(e.leaderId);
+        case 'transferring':
+          throw new LeaderTransferError(`leadership is moving to node ${e.leaderId}; retry there`);
+        case 'overloaded':
+          throw new OverloadedError(`too many uncommitted bytes on the leader (${e.uncommittedBytes} of ${e.limit}); retry later`);
+        case 'too_large':
+          throw new OverloadedError(`entry of ${e.bytes} bytes exceeds the ${e.limit}-byte limit`);
+      }
+    }
+    this.schedule();
+    return new Promise((resolve, reject) => this.proposals.set(r.index, { term: r.term, resolve, reject }));
+  }
+
+  /** Dissertation 6.4: resolves once a linearizable read may be served from local state. */
+  readBarrier(): Promise<void> {
+    this.assertRunning();
+    const ctx = this.nextReadCtx++;
+    const r = this.core.readIndex(ctx);
+    if (!r.ok) throw new NotLeaderError(r.error.leaderId);
+    this.schedule();
+    return new Promise((resolve, reject) => this.readWaiters.set(ctx, { resolve, reject }));
+  }
+
+  read(query: ReadQuery): ReadResult {
+    return this.stateMachine.read(query);
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new NodeStoppedError();
+    if (this.fatal) throw this.fatal;
+  }
+
+  private schedule(): void {
+    if (this.loopScheduled || this.stopped) return;
+    this.loopScheduled = true;
+    setImmediate(() => {
+      this.loopScheduled = false;
+      void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    if (this.loopRunning || this.fatal) return;
+    this.loopRunning = true;
+    try {
+      while (!this.stopped && (this.core.hasReady() || this.stateMachineDirty)) await this.turn();
+    } catch (e) {
+      // A failed fsync or a broken invariant: what is on disk is unknown, so stop serving.
+      this.fatal = e instanceof Error ? e : new Error(String(e));
+      this.opts.log.fatal({ err: this.fatal }, 'raft loop failed; the node must restart');
+      this.opts.onFatal(this.fatal);
+    } finally {
+      this.loopRunning = false;
+    }
+  }
+
+  private async turn(): Promise<void> {
+    const rd = this.core.hasReady() ? this.core.ready() : null;
+    if (rd) this.sendMessages(rd, true); // dissertation 10.2.1: appends go out while we fsync
+    const sm = this.stateMachineDirty ? this.stateMachine.takeMutations() : null;
+    this.stateMachineDirty = false;
+    await this.store.write({
+      hardState: rd?.hardState,
+      entries: rd?.entries,
+      stateMachine: sm ? { puts: sm.puts, dels: sm.dels, applied: sm.appliedIndex } : undefined,
+    });
+    if (!rd) return;
+    this.sendMessages(rd, false);
+    this.apply(rd.committedEntries);
+    for (const ctx of rd.abortedReads) this.takeReadWaiter(ctx)?.reject(new NotLeaderError(0));
+    for (const rs of rd.readStates) {
+      const waiter = this.takeReadWaiter(rs.ctx);
+      if (waiter) this.readyReads.push({ index: rs.index, waiter });
+    }
+    this.releaseReads();
+    this.core.advance(rd);
+  }
+
+  private sendMessages(rd: Ready, early: boolean): void {
+    const byPeer = new Map<NodeId, Message[]>();
+    for (const m of rd.messages) {
+      const isEarly = m.type === 'AppendEntries' || m.type === 'Heartbeat';
+      if (isEarly !== early) continue;
+      const list = byPeer.get(m.to);
+      if (list) list.push(m);
+      else byPeer.set(m.to, [m]);
+    }
+    for (const [to, msgs] of byPeer) this.opts.send(to, msgs);
+  }
+
+  private apply(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      const result = this.stateMachine.apply(e);
+      this.stateMachineDirty = true;
+      const waiter = this.proposals.get(e.index);
+      if (!waiter) continue;
+      this.proposals.delete(e.index);
+      if (waiter.term === e.term) waiter.resolve(result);
+      else waiter.reject(new ProposalDroppedError(e.index, waiter.term));
+    }
+  }
+
+  private takeReadWaiter(ctx: number): ReadWaiter | undefined {
+    const w = this.readWaiters.get(ctx);
+    this.readWaiters.delete(ctx);
+    return w;
+  }
+
+  private releaseReads(): void {
+    const applied = this.stateMachine.appliedIndex;
+    const still: typeof this.readyReads = [];
+    for (const r of this.readyReads) {
+      if (r.index <= applied) r.waiter.resolve();
+      else still.push(r);
+    }
+    this.readyReads = still;
+  }
+}

@@ -1,0 +1,41 @@
+import * as grpc from '@grpc/grpc-js';
+import { LeaderTransferError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from '../raft/node/errors';
+import type { ApplyError } from '../statemachine';
+
+/** Metadata keys a client library reads to follow the leader. */
+export const LEADER_ID_KEY = 'ordo-leader-id';
+export const LEADER_ADDRESS_KEY = 'ordo-leader-address';
+
+/** A request the server refuses before it reaches Raft; `field` and the limit appear in the message. */
+export class InvalidRequestError extends Error {}
+
+export type AddressOf = (id: number) => string | undefined;
+
+/** The one place where errors become gRPC statuses (STYLE.md: typed errors, mapped once). */
+export function toServiceError(e: unknown, addressOf: AddressOf): Partial<grpc.StatusObject> {
+  if (e instanceof NotLeaderError) {
+    const metadata = new grpc.Metadata();
+    const address = e.leaderId ? addressOf(e.leaderId) : undefined;
+    if (e.leaderId) metadata.set(LEADER_ID_KEY, String(e.leaderId));
+    if (address) metadata.set(LEADER_ADDRESS_KEY, address);
+    const details = address ? `${e.message} at ${address}` : e.message;
+    return { code: grpc.status.UNAVAILABLE, details, metadata };
+  }
+  if (e instanceof InvalidRequestError) return { code: grpc.status.INVALID_ARGUMENT, details: e.message };
+  if (e instanceof OverloadedError) return { code: grpc.status.RESOURCE_EXHAUSTED, details: e.message };
+  if (e instanceof ProposalDroppedError || e instanceof LeaderTransferError || e instanceof NodeStoppedError) {
+    return { code: grpc.status.UNAVAILABLE, details: e.message };
+  }
+  return { code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) };
+}
+
+export function applyErrorToStatus(e: ApplyError): Partial<grpc.StatusObject> {
+  switch (e.code) {
+    case 'invalid_command':
+      return { code: grpc.status.INVALID_ARGUMENT, details: e.reason };
+    case 'session_seq_stale':
+      return { code: grpc.status.FAILED_PRECONDITION, details: `session ${e.clientId}: seq ${e.seq} is older than the last applied seq ${e.lastSeq}` };
+    case 'decode_error':
+      return { code: grpc.status.INTERNAL, details: `command could not be decoded: ${e.reason}` };
+  }
+}

@@ -1,0 +1,111 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { defaultRaftConfig, RaftConfig } from '../raft/core/types';
+import { RaftNode } from '../raft/node/raft-node';
+import { PeerLink } from '../raft/transport/peer-link';
+import { peerHandlers } from '../raft/transport/peer-service';
+import { GRPC_MESSAGE_BYTES_MAX, kvProto, raftProto } from '../rpc/proto';
+import { defaultStateMachineConfig, StateMachineConfig } from '../statemachine';
+import { clusterHandlers } from './cluster-service';
+import type { ServerConfig } from './config';
+import { kvHandlers } from './kv-service';
+
+const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
+  'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX,
+};
+
+/**
+ * One ordo node: the Raft node (LevelDB + core), the peer transport, and two gRPC servers:
+ * clients on `listen`, peers on `peerListen` (kept apart so a proxy can sit on peer links).
+ */
+export class OrdoServer {
+  private readonly links = new Map<number, PeerLink>();
+  private clientServer: grpc.Server | null = null;
+  private peerServer: grpc.Server | null = null;
+  private node: RaftNode | null = null;
+
+  constructor(
+    private readonly cfg: ServerConfig,
+    private readonly log: Logger,
+    private readonly onFatal: (e: Error) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const cfg = this.cfg;
+    const voters = cfg.members.map((m) => m.id);
+    for (const m of cfg.members) {
+      if (m.id !== cfg.id) this.links.set(m.id, new PeerLink(m.id, m.peerAddress, cfg.cluster, this.log));
+    }
+    const node = await RaftNode.open({
+      dataDir: cfg.dataDir,
+      raft: this.raftConfig(voters),
+      tickMs: cfg.tickMs,
+      stateMachine: this.stateMachineConfig(),
+      log: this.log,
+      send: (to, msgs) => this.links.get(to)?.send(msgs),
+      onFatal: this.onFatal,
+    });
+    this.node = node;
+    const self = cfg.members.find((m) => m.id === cfg.id)!;
+    const addressOf = (id: number) => cfg.members.find((m) => m.id === id)?.clientAddress;
+
+    this.peerServer = new grpc.Server(SERVER_OPTIONS);
+    const handlers = peerHandlers({ cluster: cfg.cluster, selfId: cfg.id, voters, log: this.log, deliver: (msgs) => node.step(msgs) });
+    this.peerServer.addService(raftProto().ordo.raft.v1.Peer.service, handlers);
+    await bind(this.peerServer, cfg.peerListen);
+
+    this.clientServer = new grpc.Server(SERVER_OPTIONS);
+    const v1 = kvProto().ordo.v1;
+    this.clientServer.addService(v1.KV.service, kvHandlers(node, this.stateMachineConfig(), addressOf));
+    this.clientServer.addService(v1.Cluster.service, clusterHandlers(node, self, cfg.members));
+    await bind(this.clientServer, cfg.listen);
+
+    node.start();
+    this.log.info({ listen: cfg.listen, peerListen: cfg.peerListen, members: cfg.members.length }, 'ordo node serving');
+  }
+
+  /** SIGTERM: stop taking requests, let in-flight ones finish briefly, close the store cleanly. */
+  async stop(graceMs = 2000): Promise<void> {
+    await Promise.all([shutdown(this.clientServer, graceMs), shutdown(this.peerServer, graceMs)]);
+    for (const link of this.links.values()) link.close();
+    await this.node?.stop();
+  }
+
+  private raftConfig(voters: number[]): RaftConfig {
+    const cfg = this.cfg;
+    return {
+      ...defaultRaftConfig,
+      id: cfg.id,
+      voters,
+      heartbeatTicks: Math.max(1, Math.round(cfg.heartbeatMs / cfg.tickMs)),
+      electionTicks: Math.max(2, Math.round(cfg.electionMs / cfg.tickMs)),
+      maxUncommittedBytes: cfg.maxUncommittedBytes,
+      maxEntryBytes: cfg.valueBytesMax + cfg.keyBytesMax + 4096,
+    };
+  }
+
+  private stateMachineConfig(): StateMachineConfig {
+    return { ...defaultStateMachineConfig, keyBytesMax: this.cfg.keyBytesMax, valueBytesMax: this.cfg.valueBytesMax };
+  }
+}
+
+function bind(server: grpc.Server, address: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(new Error(`cannot listen on ${address}: ${err.message}`)) : resolve())),
+  );
+}
+
+function shutdown(server: grpc.Server | null, graceMs: number): Promise<void> {
+  if (!server) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
