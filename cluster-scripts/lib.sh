@@ -1,0 +1,79 @@
+# Shared by start.sh, stop.sh and node.sh. Sourced, not run.
+# Layout of a cluster's data dir D:
+#   D/cluster.env      nodes and base port, written by start.sh (node.sh restart reads it)
+#   D/endpoints        client endpoints, comma-separated, in node-id order
+#   D/n<ID>/data       the node's LevelDB
+#   D/n<ID>.pid        its pid;  D/n<ID>.log  its JSON log
+# Ports: node i serves clients on P+i-1 and peers on P+50+i-1.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DEFAULT_DATA_DIR="$ROOT/.ordo/cluster"
+
+die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+
+client_port() { echo $(( $1 + $2 - 1 )); }        # base id
+peer_port() { echo $(( $1 + 50 + $2 - 1 )); }     # base id
+
+members_spec() { # nodes base
+  local spec="" i
+  for i in $(seq 1 "$1"); do
+    spec+="${spec:+,}$i=127.0.0.1:$(client_port "$2" "$i")/127.0.0.1:$(peer_port "$2" "$i")"
+  done
+  echo "$spec"
+}
+
+ensure_built() {
+  if [ ! -f "$ROOT/dist/src/cli/main.js" ]; then
+    echo "building ordo (npm run build)..." >&2
+    (cd "$ROOT" && npm run -s build) >&2
+  fi
+}
+
+pid_of() { # D id -> pid if the process is alive
+  local f="$1/n$2.pid" pid
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+# Starts node ID in the background with the cluster's settings; does not wait.
+start_node() { # D id
+  local D="$1" id="$2"
+  # shellcheck disable=SC1091
+  . "$D/cluster.env"
+  mkdir -p "$D/n$id/data"
+  ORDO_NODE_ARGS=${ORDO_NODE_ARGS:-}
+  # shellcheck disable=SC2086
+  nohup node "$ROOT/bin/ordo" server --id "$id" --members "${MEMBERS:-$(members_spec "$NODES" "$BASE_PORT")}" \
+    --data-dir "$D/n$id/data" $ORDO_NODE_ARGS >>"$D/n$id.log" 2>&1 </dev/null &
+  echo $! >"$D/n$id.pid"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_listening() { # D id timeout_s
+  local port end
+  # shellcheck disable=SC1091
+  . "$1/cluster.env"
+  port=$(client_port "$BASE_PORT" "$2")
+  end=$((SECONDS + $3))
+  while [ "$SECONDS" -lt "$end" ]; do
+    port_open "$port" && return 0
+    pid_of "$1" "$2" >/dev/null || { echo "node $2 exited during start-up; last log lines:" >&2; tail -5 "$1/n$2.log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "node $2 is not listening on $port after $3 s" >&2
+  return 1
+}
+
+# SIGCONT first (a paused node cannot act on SIGTERM), then SIGTERM, then SIGKILL after 5 s.
+stop_node() { # D id
+  local pid i
+  pid=$(pid_of "$1" "$2") || { rm -f "$1/n$2.pid"; return 0; }
+  kill -CONT "$pid" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$1/n$2.pid"
+}
