@@ -53,6 +53,8 @@ export class RaftCore {
   private uncommittedBytes = 0;
   private readonly reads = new ReadIndexTracker();
   private needBroadcast = false;
+  /** A ReadIndex round is due; sent from ready() so every read of one loop turn shares it. */
+  private needReadRound = false;
   private msgs: Message[] = [];
   private readStates: ReadState[] = [];
   private abortedReads: number[] = [];
@@ -149,6 +151,7 @@ export class RaftCore {
   hasReady(): boolean {
     return (
       this.needBroadcast ||
+      this.needReadRound ||
       this.msgs.length > 0 ||
       this.log.stableIndex < this.log.lastIndex() ||
       this.log.hasCommittedToHandOut() ||
@@ -160,6 +163,7 @@ export class RaftCore {
 
   ready(): Ready {
     if (this.needBroadcast) this.broadcastAppend();
+    if (this.needReadRound) this.startReadRound();
     const hs = this.hardState();
     const rd: Ready = {
       hardState: sameHardState(hs, this.lastHardState) ? null : hs,
@@ -312,6 +316,7 @@ export class RaftCore {
     this.progress.clear();
     this.leadTransferee = 0;
     this.needBroadcast = false;
+    this.needReadRound = false;
   }
 
   // ---- elections ----------------------------------------------------------------------------
@@ -475,11 +480,14 @@ export class RaftCore {
       this.sendAppend(m.from, true);
       return;
     }
+    const wasPaused = pr.isPaused();
     if (pr.ack(m.index)) this.maybeCommit();
     if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) {
       this.send({ type: 'TimeoutNow', to: m.from, term: this.term });
     }
-    this.sendAppend(m.from, false);
+    // A follower paused when the commit index last moved missed that broadcast: tell it now,
+    // not at the next heartbeat (unless a broadcast is already due to reach it).
+    this.sendAppend(m.from, wasPaused && !this.needBroadcast);
   }
 
   private handleHeartbeatResponse(m: HeartbeatRespMsg): void {
@@ -510,8 +518,13 @@ export class RaftCore {
   }
 
   private registerRead(ctx: number): void {
-    if (this.reads.register(ctx, this.log.commitIndex)) this.broadcastHeartbeat(this.reads.nextRound());
-    this.checkReadQuorum();
+    if (this.reads.register(ctx, this.log.commitIndex)) this.needReadRound = true;
+  }
+
+  private startReadRound(): void {
+    this.needReadRound = false;
+    this.broadcastHeartbeat(this.reads.nextRound());
+    this.checkReadQuorum(); // a single-voter cluster confirms on its own
   }
 
   private checkReadQuorum(): void {
@@ -520,7 +533,7 @@ export class RaftCore {
     );
     const { released, needRound } = this.reads.confirm(round);
     this.readStates.push(...released);
-    if (needRound) this.broadcastHeartbeat(this.reads.nextRound());
+    if (needRound) this.needReadRound = true;
   }
 
   private broadcastHeartbeat(readRound: number): void {
