@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { DEFAULT_ENDPOINTS, registerClientCommands } from './client-commands';
 import { runServer, ServerFlags } from './server-command';
+import { checkHistoryCommand } from '../check/cli-entry';
 
 const program = new Command('ordo')
   .description('ordo: a Raft-replicated log and key/value store')
@@ -31,6 +32,18 @@ program
   .action((flags: ServerFlags) => runServer(flags));
 
 registerClientCommands(program);
+
+program
+  .command('check-history <file>')
+  .description('check a recorded history for linearizability; prints linearizable | not linearizable | unknown (exit 0 | 1 | 2)')
+  .requiredOption('--model <model>', 'register | kv | log')
+  .option('--format <format>', 'jepsen-etcd | jepsen-edn | jsonl (default: detected from the first line)')
+  .option('--time-limit-ms <ms>', 'give up with "unknown" after this long', '10000')
+  .action(async (file: string, o: { model: string; format?: string; timeLimitMs: string }) => {
+    const { exitCode, stdout } = await checkHistoryCommand(file, { model: o.model, format: o.format, timeLimitMs: Number(o.timeLimitMs) });
+    process.stdout.write(stdout);
+    process.exitCode = exitCode;
+  });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`ordo: ${e instanceof Error ? e.message : String(e)}\n`);
