@@ -159,10 +159,10 @@ function bruteForce<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O
 test('on small random register histories the search agrees with brute force', () => {
   const value = fc.constantFrom<RegisterValue>(null, 0, 1, 2);
   const io = fc.oneof(
-    fc.record({ input: fc.constant<RegisterInput>({ f: 'read' }), output: fc.option(value, { nil: undefined }) }),
-    fc.record({ input: value.map<RegisterInput>((v) => ({ f: 'write', value: v })), output: fc.constantFrom<RegisterOutput | undefined>(null, undefined) }),
+    fc.record({ input: fc.constant<RegisterInput>({ key: '', f: 'read' }), output: fc.option(value, { nil: undefined }) }),
+    fc.record({ input: value.map<RegisterInput>((v) => ({ key: '', f: 'write', value: v })), output: fc.constantFrom<RegisterOutput | undefined>(null, undefined) }),
     fc.record({
-      input: fc.tuple(value, value).map<RegisterInput>(([from, to]) => ({ f: 'cas', from, to })),
+      input: fc.tuple(value, value).map<RegisterInput>(([from, to]) => ({ key: '', f: 'cas', from, to })),
       output: fc.option(fc.boolean(), { nil: undefined }),
     }),
   );

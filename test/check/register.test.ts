@@ -1,6 +1,6 @@
 /** The register model and the search's rules, one tiny history per rule (linearizable and not). */
 
-import { formatResult, registerModel } from '../../src/check';
+import { checkHistory, formatResult, parseHistory, registerModel } from '../../src/check';
 import { check, verdictOf } from './helpers';
 
 const register = registerModel();
@@ -264,8 +264,8 @@ describe('register: explanation of a violation', () => {
     const v = result.violation;
     expect(v.key).toBe('');
     expect(v.longestPrefix.map((s) => s.op.input)).toEqual([
-      { f: 'write', value: 1 },
-      { f: 'write', value: 2 },
+      { key: '', f: 'write', value: 1 },
+      { key: '', f: 'write', value: 2 },
     ]);
     expect(v.blocking.process).toBe(3);
     expect(v.candidates.map((c) => [c.op.process, c.accepted])).toEqual([[3, false]]);
@@ -274,5 +274,31 @@ describe('register: explanation of a violation', () => {
     expect(text).toContain('longest linearizable prefix: 2 of 3 operations');
     expect(text).toContain('p1 write 1  (called line 2, returned line 3)  => 1');
     expect(text).toContain('p3 read -> 1  (called line 6, returned line 7)  -- illegal in this state');
+  });
+});
+
+describe('register: several registers in one history (jsonl key)', () => {
+  const jsonl = (lines: object[]) => lines.map((l) => JSON.stringify(l)).join('\n');
+  const history = jsonl([
+    { process: 1, type: 'invoke', f: 'write', key: 'a', value: 1 },
+    { process: 1, type: 'ok', f: 'write', key: 'a', value: 1 },
+    { process: 2, type: 'invoke', f: 'read', key: 'b', value: null },
+    { process: 2, type: 'ok', f: 'read', key: 'b', value: null },
+  ]);
+
+  it('checks each key as its own register', () => {
+    expect(checkHistory(registerModel(), parseHistory(history, 'jsonl')).verdict).toBe('linearizable');
+  });
+
+  it('still catches a stale read on one key', () => {
+    const stale = jsonl([
+      { process: 1, type: 'invoke', f: 'write', key: 'a', value: 1 },
+      { process: 1, type: 'ok', f: 'write', key: 'a', value: 1 },
+      { process: 2, type: 'invoke', f: 'read', key: 'a', value: null },
+      { process: 2, type: 'ok', f: 'read', key: 'a', value: null },
+    ]);
+    const r = checkHistory(registerModel(), parseHistory(stale, 'jsonl'));
+    expect(r.verdict).toBe('not-linearizable');
+    expect(r.violation?.key).toBe('a');
   });
 });

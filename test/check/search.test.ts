@@ -80,18 +80,18 @@ describe('operations built directly (timestamps as call/ret)', () => {
 
   test('operations that touch at the same instant overlap', () => {
     // The write returns at t=10 and the read is called at t=10: concurrent, so the read may miss it.
-    const ops = [op(0, { f: 'write', value: 1 }, null, 0, 10), op(1, { f: 'read' }, null, 10, 20)];
+    const ops = [op(0, { key: '', f: 'write', value: 1 }, null, 0, 10), op(1, { key: '', f: 'read' }, null, 10, 20)];
     expect(checkOperations(registerModel(), ops).verdict).toBe('linearizable');
-    const later = [op(0, { f: 'write', value: 1 }, null, 0, 10), op(1, { f: 'read' }, null, 11, 20)];
+    const later = [op(0, { key: '', f: 'write', value: 1 }, null, 0, 10), op(1, { key: '', f: 'read' }, null, 11, 20)];
     expect(checkOperations(registerModel(), later).verdict).toBe('not-linearizable');
   });
 
   test('a return before its call is refused', () => {
-    expect(() => checkOperations(registerModel(), [op(0, { f: 'read' }, null, 5, 4)])).toThrow(RangeError);
+    expect(() => checkOperations(registerModel(), [op(0, { key: '', f: 'read' }, null, 5, 4)])).toThrow(RangeError);
   });
 
   test('a linearizable result reports no violation and counts every partition', () => {
-    const ops = [op(0, { f: 'write', value: 1 }, null, 0, 10), op(1, { f: 'read' }, 1, 5, 20), op(2, { f: 'cas', from: 1, to: 2 }, undefined, 6, Infinity)];
+    const ops = [op(0, { key: '', f: 'write', value: 1 }, null, 0, 10), op(1, { key: '', f: 'read' }, 1, 5, 20), op(2, { key: '', f: 'cas', from: 1, to: 2 }, undefined, 6, Infinity)];
     const result = checkOperations(registerModel(), ops);
     expect(result).toMatchObject({ verdict: 'linearizable', partitionCount: 1, opCount: 3 });
   });

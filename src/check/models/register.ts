@@ -1,6 +1,7 @@
 /**
  * A single register with read / write / compare-and-set, as Jepsen's etcd test drives it.
- * The register starts absent (`null`, a read returns nil until the first write).
+ * The register starts absent (`null`, a read returns nil until the first write). Operations
+ * carrying a `key` (jsonl) name one of several independent registers (P-compositionality).
  *
  * Failed operations:
  * - `fail cas [FROM TO]`: by default (`failedCas: 'compare-failed'`) a definite outcome, as the
@@ -17,10 +18,12 @@ import { assertNever, type Interpretation, type Model, type StepResult } from '.
 
 export type RegisterValue = number | string | null;
 
-export type RegisterInput =
+/** `key` names the register: a history of several registers is checked one register at a time. */
+export type RegisterInput = { readonly key: string } & (
   | { readonly f: 'read' }
   | { readonly f: 'write'; readonly value: RegisterValue }
-  | { readonly f: 'cas'; readonly from: RegisterValue; readonly to: RegisterValue };
+  | { readonly f: 'cas'; readonly from: RegisterValue; readonly to: RegisterValue }
+);
 
 /** read: the value read. write: null (nothing to check). cas: whether it swapped. */
 export type RegisterOutput = RegisterValue | boolean;
@@ -40,7 +43,7 @@ function interpretCas(op: HistoryOp, failedCas: 'compare-failed' | 'dropped'): I
     throw new HistoryError(`cas: argument must be [FROM TO], got ${showValue(arg)}`, op.callLine);
   }
   const pair = arg as readonly Json[];
-  const input: RegisterInput = { f: 'cas', from: registerValue(pair[0], op, 'FROM'), to: registerValue(pair[1], op, 'TO') };
+  const input: RegisterInput = { key: op.key ?? '', f: 'cas', from: registerValue(pair[0], op, 'FROM'), to: registerValue(pair[1], op, 'TO') };
   switch (op.completion) {
     case 'ok':
       return { kind: 'op', input, output: true };
@@ -59,12 +62,12 @@ function interpret(op: HistoryOp, failedCas: 'compare-failed' | 'dropped'): Inte
     case 'read':
       return {
         kind: 'op',
-        input: { f: 'read' },
+        input: { key: op.key ?? '', f: 'read' },
         output: op.completion === 'ok' ? registerValue(op.completeValue, op, 'read result') : undefined,
       };
     case 'write': {
       if (op.completion === 'fail') return { kind: 'drop' };
-      const input: RegisterInput = { f: 'write', value: registerValue(op.invokeValue, op, 'written value') };
+      const input: RegisterInput = { key: op.key ?? '', f: 'write', value: registerValue(op.invokeValue, op, 'written value') };
       return { kind: 'op', input, output: op.completion === 'ok' ? null : undefined };
     }
     case 'cas':
@@ -118,7 +121,7 @@ export function registerModel(options: RegisterModelOptions = {}): Model<Registe
     step,
     hash,
     equal: (a, b) => a === b,
-    partition: () => '',
+    partition: (input) => input.key,
     describe,
     describeState: (s) => showValue(s),
     interpret: (op) => interpret(op, failedCas),
