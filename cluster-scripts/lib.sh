@@ -4,7 +4,9 @@
 #   D/endpoints        client endpoints, comma-separated, in node-id order
 #   D/n<ID>/data       the node's LevelDB
 #   D/n<ID>.pid        its pid;  D/n<ID>.log  its JSON log
-# Ports: node i serves clients on P+i-1 and peers on P+50+i-1.
+# Ports: node i serves clients on P+i-1 and peers on P+50+i-1. With --proxy-peers (chaos tests),
+# node i reaches peer j through P+60+5*(i-1)+(j-1), where the harness runs a fault-injecting proxy
+# for that directed link; every port stays within [P, P+99].
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEFAULT_DATA_DIR="$ROOT/.ordo/cluster"
@@ -14,10 +16,14 @@ die() { echo "$(basename "$0"): $*" >&2; exit 2; }
 client_port() { echo $(( $1 + $2 - 1 )); }        # base id
 peer_port() { echo $(( $1 + 50 + $2 - 1 )); }     # base id
 
-members_spec() { # nodes base
-  local spec="" i
+proxy_port() { echo $(( $1 + 60 + 5 * ($2 - 1) + $3 - 1 )); }   # base from to
+
+members_spec() { # nodes base [self proxied]: the --members list as node `self` sees it
+  local spec="" i port
   for i in $(seq 1 "$1"); do
-    spec+="${spec:+,}$i=127.0.0.1:$(client_port "$2" "$i")/127.0.0.1:$(peer_port "$2" "$i")"
+    port=$(peer_port "$2" "$i")
+    [ "${4:-}" = 1 ] && [ "$i" != "$3" ] && port=$(proxy_port "$2" "$3" "$i")
+    spec+="${spec:+,}$i=127.0.0.1:$(client_port "$2" "$i")/127.0.0.1:$port"
   done
   echo "$spec"
 }
@@ -45,7 +51,7 @@ start_node() { # D id
   mkdir -p "$D/n$id/data"
   ORDO_NODE_ARGS=${ORDO_NODE_ARGS:-}
   # shellcheck disable=SC2086
-  nohup node "$ROOT/bin/ordo" server --id "$id" --members "${MEMBERS:-$(members_spec "$NODES" "$BASE_PORT")}" \
+  nohup node "$ROOT/bin/ordo" server --id "$id" --members "$(members_spec "$NODES" "$BASE_PORT" "$id" "${PROXY_PEERS:-0}")" \
     --data-dir "$D/n$id/data" $ORDO_NODE_ARGS >>"$D/n$id.log" 2>&1 </dev/null &
   echo $! >"$D/n$id.pid"
 }

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Starts a local ordo cluster on loopback, in the background, and returns once every node listens.
-#   cluster-scripts/start.sh [--nodes 3|5] [--base-port P] [--data-dir D] [--foreground]
+#   cluster-scripts/start.sh [--nodes 3|5] [--base-port P] [--data-dir D] [--foreground] [--proxy-peers]
 # Node i serves clients on P+i-1 (peers on P+50+i-1). Writes D/endpoints. Restarting on a data dir
 # left by an earlier run of the same cluster resumes with its data. --foreground (npm start) stays
-# attached and stops every node on Ctrl-C.
+# attached and stops every node on Ctrl-C. --proxy-peers routes every peer link through a port the
+# chaos harness serves (see lib.sh); without the harness the nodes cannot reach each other.
 . "$(dirname "$0")/lib.sh"
-NODES=3; BASE_PORT=7100; D="$DEFAULT_DATA_DIR"; FOREGROUND=""
+NODES=3; BASE_PORT=7100; D="$DEFAULT_DATA_DIR"; FOREGROUND=""; PROXY_PEERS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) NODES="${2:?--nodes needs a value}"; shift 2 ;;
     --base-port) BASE_PORT="${2:?--base-port needs a value}"; shift 2 ;;
     --data-dir) D="${2:?--data-dir needs a value}"; shift 2 ;;
     --foreground) FOREGROUND=1; shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --proxy-peers) PROXY_PEERS=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
@@ -32,7 +34,7 @@ for i in $(seq 1 "$NODES"); do
   done
 done
 ensure_built
-printf 'NODES=%s\nBASE_PORT=%s\n' "$NODES" "$BASE_PORT" >"$D/cluster.env"
+printf 'NODES=%s\nBASE_PORT=%s\nPROXY_PEERS=%s\n' "$NODES" "$BASE_PORT" "$PROXY_PEERS" >"$D/cluster.env"
 endpoints=""
 for i in $(seq 1 "$NODES"); do
   start_node "$D" "$i"

@@ -17,6 +17,11 @@ import { SessionPool } from './session-pool';
 export interface ClientOptions {
   /** Overall budget of one call, retries and leader hops included. */
   readonly deadlineMs?: number;
+  /**
+   * Budget of one attempt on one endpoint: a paused or partitioned node must not eat the whole
+   * deadline. Retrying is safe: writes keep their session seq, so they apply at most once.
+   */
+  readonly attemptTimeoutMs?: number;
 }
 
 interface Conn {
@@ -48,11 +53,13 @@ export class OrdoClient {
   private current = 0;
   private readonly sessions = new SessionPool(() => randomUUID());
   private readonly deadlineMs: number;
+  private readonly attemptTimeoutMs: number;
 
   constructor(endpoints: readonly string[], opts: ClientOptions = {}) {
     if (endpoints.length === 0) throw new Error('at least one endpoint is required');
     this.endpoints = [...endpoints];
     this.deadlineMs = opts.deadlineMs ?? 10_000;
+    this.attemptTimeoutMs = opts.attemptTimeoutMs ?? 2_000;
   }
 
   close(): void {
@@ -99,10 +106,10 @@ export class OrdoClient {
   }
 
   /** Status of one endpoint, or null when it does not answer within `timeoutMs`. */
-  async status(endpoint: string, timeoutMs = 2000): Promise<StatusResponse__Output | null> {
+  async status(endpoint: string, timeoutMs = 2000, withDigest = false): Promise<StatusResponse__Output | null> {
     const c = this.conn(endpoint);
     try {
-      return await callOnce<StatusResponse__Output>((opts, cb) => c.cluster.status({}, opts, cb), Date.now() + timeoutMs);
+      return await callOnce<StatusResponse__Output>((opts, cb) => c.cluster.status({ withDigest }, opts, cb), Date.now() + timeoutMs);
     } catch {
       return null;
     }
@@ -130,7 +137,7 @@ export class OrdoClient {
     for (let tries = 0; Date.now() < deadline; tries++) {
       const endpoint = this.endpoints[this.current];
       try {
-        return await callOnce<T>((opts, cb) => attempt(this.conn(endpoint), opts, cb), deadline);
+        return await callOnce<T>((opts, cb) => attempt(this.conn(endpoint), opts, cb), Math.min(deadline, Date.now() + this.attemptTimeoutMs));
       } catch (e) {
         const err = e as grpc.ServiceError;
         last = err;

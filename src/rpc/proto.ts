@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from '../repo-root';
 import type { ProtoGrpcType as KvProto } from '../generated/kv';
 import type { ProtoGrpcType as RaftProto } from '../generated/raft';
 
@@ -10,16 +10,8 @@ import type { ProtoGrpcType as RaftProto } from '../generated/raft';
  * the TypeScript types in src/generated from the same files: 64-bit integers as JS numbers
  * (indexes and terms stay far below 2^53), enums as strings, defaults filled in.
  */
-const PROTO_DIR = findProtoDir(__dirname);
+const PROTO_DIR = join(repoRoot(), 'proto');
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true };
-
-/** The repo's proto/ folder, from src/rpc (tests, tsx) or dist/src/rpc (compiled). */
-function findProtoDir(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'proto', 'kv.proto'))) return join(dir, 'proto');
-  }
-  throw new Error(`proto/kv.proto not found above ${from}`);
-}
 
 let kv: KvProto | null = null;
 let raft: RaftProto | null = null;

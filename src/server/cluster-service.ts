@@ -6,7 +6,7 @@ import type { MemberConfig } from './config';
 export function clusterHandlers(node: RaftNode, self: MemberConfig, members: readonly MemberConfig[]): ClusterHandlers {
   const addressOf = (id: number) => members.find((m) => m.id === id)?.clientAddress ?? '';
   return {
-    Status(_call, cb) {
+    Status(call, cb) {
       const s = node.status();
       cb(null, {
         id: s.id,
@@ -18,6 +18,7 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, members: rea
         commitIndex: s.commitIndex,
         appliedIndex: node.stateMachine.appliedIndex,
         lastLogIndex: s.lastLogIndex,
+        stateDigest: call.request.withDigest ? node.stateMachine.stateDigest() : '',
       });
     },
     MemberList(_call, cb) {

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { LeaderTransferError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from '../raft/node/errors';
+import { LeaderTransferError, LeadershipLostError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from '../raft/node/errors';
 import type { ApplyError } from '../statemachine';
 
 /** Metadata keys a client library reads to follow the leader. */
@@ -23,7 +23,7 @@ export function toServiceError(e: unknown, addressOf: AddressOf): Partial<grpc.S
   }
   if (e instanceof InvalidRequestError) return { code: grpc.status.INVALID_ARGUMENT, details: e.message };
   if (e instanceof OverloadedError) return { code: grpc.status.RESOURCE_EXHAUSTED, details: e.message };
-  if (e instanceof ProposalDroppedError || e instanceof LeaderTransferError || e instanceof NodeStoppedError) {
+  if (e instanceof ProposalDroppedError || e instanceof LeadershipLostError || e instanceof LeaderTransferError || e instanceof NodeStoppedError) {
     return { code: grpc.status.UNAVAILABLE, details: e.message };
   }
   return { code: grpc.status.INTERNAL, details: e instanceof Error ? e.message : String(e) };

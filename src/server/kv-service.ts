@@ -10,12 +10,21 @@ import { toDeleteOp, toPutOp, toRangeOp, toSession, toTxnOp, toWireKv, toWireRes
 type Callback<T> = grpc.sendUnaryData<T>;
 
 /**
+ * Deliberately broken behaviours, switched on only by the chaos tests' "broken build" check
+ * (ORDO_UNSAFE_STALE_READS=1) to prove the harness catches them. Never set in production.
+ */
+export interface UnsafeServerModes {
+  /** Serve "linearizable" reads from local state on any node, skipping ReadIndex. */
+  readonly staleReads?: boolean;
+}
+
+/**
  * The KV service: writes become Raft proposals (stamped with the leader's clock, so session
  * expiry is deterministic everywhere); reads are linearizable through ReadIndex unless the
  * client asks for `serializable`. Followers refuse writes and linearizable reads with
  * UNAVAILABLE naming the leader (the client library follows it); they do not forward.
  */
-export function kvHandlers(node: RaftNode, smConfig: StateMachineConfig, addressOf: AddressOf): KVHandlers {
+export function kvHandlers(node: RaftNode, smConfig: StateMachineConfig, addressOf: AddressOf, unsafe: UnsafeServerModes = {}): KVHandlers {
   const header = () => ({ memberId: node.status().id, raftTerm: node.status().term, revision: node.stateMachine.revision });
   const fail = (cb: Callback<never>, e: unknown) => cb(toServiceError(e, addressOf), null);
 
@@ -40,7 +49,7 @@ export function kvHandlers(node: RaftNode, smConfig: StateMachineConfig, address
         const op = toRangeOp(call.request);
         const invalid = validateRangeOp(op, smConfig);
         if (invalid) throw new InvalidRequestError(invalid);
-        if (!call.request.serializable) await node.readBarrier();
+        if (!call.request.serializable && !unsafe.staleReads) await node.readBarrier();
         const r = node.read({ key: op.key, rangeEnd: op.rangeEnd, limit: op.limit });
         cb(null, { header: { ...header(), revision: r.revision }, kvs: r.kvs.map(toWireKv), more: r.more, count: r.count });
       } catch (e) {

@@ -57,7 +57,9 @@ export class OrdoServer {
 
     this.clientServer = new grpc.Server(SERVER_OPTIONS);
     const v1 = kvProto().ordo.v1;
-    this.clientServer.addService(v1.KV.service, kvHandlers(node, this.stateMachineConfig(), addressOf));
+    const unsafe = { staleReads: process.env.ORDO_UNSAFE_STALE_READS === '1' };
+    if (unsafe.staleReads) this.log.warn('ORDO_UNSAFE_STALE_READS=1: serving linearizable reads from local state (a deliberately broken build)');
+    this.clientServer.addService(v1.KV.service, kvHandlers(node, this.stateMachineConfig(), addressOf, unsafe));
     this.clientServer.addService(v1.Cluster.service, clusterHandlers(node, self, cfg.members));
     await bind(this.clientServer, cfg.listen);
 

@@ -28,7 +28,8 @@ export function isUnbounded(rangeEnd: Uint8Array | undefined): boolean {
 export function prefixEnd(prefix: Uint8Array): Uint8Array {
   for (let i = prefix.length - 1; i >= 0; i--) {
     if (prefix[i]! < 0xff) {
-      const end = prefix.slice(0, i + 1);
+      // A copy: Buffer#slice would return a view and the increment would corrupt the caller's prefix.
+      const end = Uint8Array.from(prefix.subarray(0, i + 1));
       end[i] = end[i]! + 1;
       return end;
     }

@@ -144,3 +144,11 @@ describe('prefixEnd', () => {
     expect(text(p)).toBe('az');
   });
 });
+
+describe('prefixEnd leaves its argument alone', () => {
+  it('does not modify a Buffer prefix (Buffer#slice is a view)', () => {
+    const prefix = Buffer.from('set/');
+    expect(Buffer.from(prefixEnd(prefix)).toString()).toBe('set0');
+    expect(prefix.toString()).toBe('set/');
+  });
+});

@@ -202,6 +202,10 @@ export class RaftCore {
     };
   }
 
+  isLeader(): boolean {
+    return this.role === 'leader';
+  }
+
   /** Read-only view of the log, for drivers and the simulator's invariant checks. */
   termAt(index: number): number | undefined {
     return this.log.term(index);

@@ -15,6 +15,17 @@ export class ProposalDroppedError extends Error {
   }
 }
 
+/**
+ * This node stopped leading while the proposal waited: it may or may not commit under the next
+ * leader. Retrying with the same session (client id, seq) is safe: the state machine applies it
+ * at most once and answers the retry from its session cache.
+ */
+export class LeadershipLostError extends Error {
+  constructor() {
+    super('leadership changed while the write was in flight; its outcome is unknown (retry it with the same session)');
+  }
+}
+
 export class OverloadedError extends Error {}
 
 export class LeaderTransferError extends Error {}

@@ -6,7 +6,7 @@ import type { Entry, Message, NodeId, RaftConfig, RaftStatus, Ready } from '../c
 import { LogStore } from '../storage';
 import { StateMachine } from '../../statemachine';
 import type { ApplyResult, ReadQuery, ReadResult, StateMachineConfig } from '../../statemachine';
-import { NodeStoppedError, NotLeaderError, OverloadedError, LeaderTransferError, ProposalDroppedError } from './errors';
+import { LeaderTransferError, LeadershipLostError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from './errors';
 
 export interface RaftNodeOptions {
   readonly dataDir: string;
@@ -73,7 +73,7 @@ export class RaftNode {
   start(): void {
     this.ticker = setInterval(() => {
       this.core.tick();
-      this.schedule();
+      this.afterInput();
     }, this.opts.tickMs);
   }
 
@@ -99,6 +99,19 @@ export class RaftNode {
   step(msgs: readonly Message[]): void {
     if (this.stopped) return;
     for (const m of msgs) this.core.step(m);
+    this.afterInput();
+  }
+
+  /**
+   * A deposed leader's waiting proposals get an answer now rather than at the client's deadline:
+   * the client retries them, with the same session, wherever the new leader is.
+   */
+  private afterInput(): void {
+    if (this.proposals.size > 0 && !this.core.isLeader()) {
+      const err = new LeadershipLostError();
+      for (const w of this.proposals.values()) w.reject(err);
+      this.proposals.clear();
+    }
     this.schedule();
   }
 

@@ -2,7 +2,9 @@
 
 
 export interface StatusRequest {
+  'withDigest'?: (boolean);
 }
 
 export interface StatusRequest__Output {
+  'withDigest': (boolean);
 }

@@ -12,6 +12,7 @@ export interface StatusResponse {
   'commitIndex'?: (number | string | Long);
   'appliedIndex'?: (number | string | Long);
   'lastLogIndex'?: (number | string | Long);
+  'stateDigest'?: (string);
 }
 
 export interface StatusResponse__Output {
@@ -24,4 +25,5 @@ export interface StatusResponse__Output {
   'commitIndex': (number);
   'appliedIndex': (number);
   'lastLogIndex': (number);
+  'stateDigest': (string);
 }

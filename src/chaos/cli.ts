@@ -1,0 +1,67 @@
+/**
+ * `npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|none|kill,pause,...] [--seed S]
+ *                   [--workloads register,set] [--base-port P] [--data-dir D]`
+ * Exit 0 when the run passes (converged, every history checks out), 1 when it does not, 2 on bad usage.
+ */
+import { parseNemeses } from './nemesis';
+import { formatReport } from './report';
+import { runChaos } from './run';
+import { RegisterWorkload } from './workloads/register';
+import { SetWorkload } from './workloads/set';
+import type { Workload } from './workloads/workload';
+
+const WORKLOADS: Record<string, () => Workload> = {
+  register: () => new RegisterWorkload(),
+  set: () => new SetWorkload(),
+};
+
+function usage(msg: string): never {
+  process.stderr.write(`chaos: ${msg}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|kill,pause,partition,oneway,bridge,slow,lossy,rolling] [--seed S] [--workloads register,set] [--base-port P] [--data-dir D]\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const o = { duration: 120, nodes: 3, nemesis: 'all', seed: Date.now() % 100_000, workloads: 'register,set', basePort: 27400, dataDir: undefined as string | undefined };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    if (v === undefined) usage(`${argv[i]} needs a value`);
+    switch (argv[i]) {
+      case '--duration': o.duration = Number(v); break;
+      case '--nodes': o.nodes = Number(v); break;
+      case '--nemesis': o.nemesis = v; break;
+      case '--seed': o.seed = Number(v); break;
+      case '--workloads': o.workloads = v; break;
+      case '--base-port': o.basePort = Number(v); break;
+      case '--data-dir': o.dataDir = v; break;
+      default: usage(`unknown flag ${argv[i]}`);
+    }
+    i++;
+  }
+  if (!(o.duration > 0)) usage('--duration must be a positive number of seconds');
+  if (!(o.nodes >= 3 && o.nodes <= 5)) usage('--nodes must be 3, 4 or 5');
+  let nemeses;
+  try {
+    nemeses = parseNemeses(o.nemesis);
+  } catch (e) {
+    usage((e as Error).message);
+  }
+  const workloads = o.workloads.split(',').map((name) => (WORKLOADS[name] ?? usage(`unknown workload ${name} (register, set)`))());
+  const report = await runChaos({
+    durationS: o.duration,
+    nodes: o.nodes,
+    nemeses,
+    seed: o.seed,
+    basePort: o.basePort,
+    workloads,
+    dataDir: o.dataDir,
+    log: (l) => console.log(`[chaos] ${l}`),
+  });
+  console.log(formatReport(report));
+  process.exit(report.ok ? 0 : 1);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(2);
+});
