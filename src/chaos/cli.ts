@@ -21,7 +21,7 @@ function usage(msg: string): never {
 }
 
 async function main(): Promise<void> {
-  const o = { duration: 120, nodes: 3, nemesis: 'all', seed: Date.now() % 100_000, workloads: 'register,set', basePort: 27400, dataDir: undefined as string | undefined };
+  const o = { duration: 120, nodes: 3, nemesis: 'all', seed: Date.now() % 100_000, workloads: 'register,set', basePort: 29000, dataDir: undefined as string | undefined };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
