@@ -69,7 +69,9 @@ export class OrdoServer {
 
   /** SIGTERM: stop taking requests, let in-flight ones finish briefly, close the store cleanly. */
   async stop(graceMs = 2000): Promise<void> {
-    await Promise.all([shutdown(this.clientServer, graceMs), shutdown(this.peerServer, graceMs)]);
+    // Client calls get a grace period; peer streams never end on their own, so they are cut.
+    await shutdown(this.clientServer, graceMs);
+    this.peerServer?.forceShutdown();
     for (const link of this.links.values()) link.close();
     await this.node?.stop();
   }

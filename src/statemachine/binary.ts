@@ -123,14 +123,14 @@ export class ByteReader {
   bytes(): Uint8Array {
     const n = this.uvarint();
     if (n > this.remaining) throw this.fail(`byte string of ${n} exceeds the remaining ${this.remaining} bytes`);
-    const out = this.buf.slice(this.at, this.at + n);
+    const out = Uint8Array.prototype.slice.call(this.buf, this.at, this.at + n); // a copy even when buf is a Buffer
     this.at += n;
     return out;
   }
 
   /** Everything not read yet, copied. */
   rest(): Uint8Array {
-    const out = this.buf.slice(this.at);
+    const out = Uint8Array.prototype.slice.call(this.buf, this.at); // a copy even when buf is a Buffer
     this.at = this.buf.length;
     return out;
   }

@@ -170,3 +170,16 @@ describe('6.4 ReadIndex elsewhere, and when leadership is lost', () => {
     expect(index).toBeGreaterThan(1);
   });
 });
+
+describe('6.4 ReadIndex on a single-node cluster', () => {
+  it('is released by the node alone, even after heartbeat rounds went unanswered by nobody', () => {
+    const net = Network.of(1, { preVote: false, checkQuorum: false });
+    net.node(1).campaign();
+    net.deliverAll();
+    expect(net.node(1).status().role).toBe('leader');
+    for (let i = 0; i < 5; i++) net.node(1).tick(); // heartbeat rounds with no peer to answer them
+    net.node(1).readIndex(9);
+    net.deliverAll();
+    expect(released(net).map((r) => r.ctx)).toEqual([9]);
+  });
+});

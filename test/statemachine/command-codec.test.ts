@@ -142,3 +142,14 @@ describe('malformed bytes throw CommandDecodeError', () => {
     );
   });
 });
+
+describe('decoded bytes never alias the input', () => {
+  it('copies keys and values out of a Buffer (Buffer#slice would be a view)', () => {
+    const wire = Buffer.from(encodeCommand({ stampMs: 1, op: { type: 'put', key: new TextEncoder().encode('k1'), value: new TextEncoder().encode('v1') } }));
+    const cmd = decodeCommand(wire);
+    wire.fill(0);
+    if (cmd.op.type !== 'put') throw new Error('expected a put');
+    expect(Buffer.from(cmd.op.key).toString()).toBe('k1');
+    expect(Buffer.from(cmd.op.value).toString()).toBe('v1');
+  });
+});

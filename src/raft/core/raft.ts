@@ -450,7 +450,7 @@ export class RaftCore {
     }
     if (this.heartbeatElapsed >= this.cfg.heartbeatTicks) {
       this.heartbeatElapsed = 0;
-      this.broadcastHeartbeat(this.reads.nextRound());
+      this.startReadRound(); // every heartbeat is a ReadIndex round too
     }
   }
 
