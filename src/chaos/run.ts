@@ -128,7 +128,7 @@ async function watchElections(cluster: ChaosCluster, seen: Set<string>, stopped:
   }
 }
 
-/** All nodes up with equal commit, applied and last indexes and the same state digest. */
+/** All nodes up with equal commit, applied and last indexes, the same committed log and the same state. */
 async function waitConverged(cluster: ChaosCluster, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
   const end = Date.now() + timeoutMs;
   let last = '';
@@ -138,8 +138,17 @@ async function waitConverged(cluster: ChaosCluster, timeoutMs: number): Promise<
     const up = s.filter((x) => x !== null);
     const leader = up.find((x) => x!.role === 'leader');
     if (up.length === s.length && leader) {
-      const same = up.every((x) => x!.commitIndex === leader.commitIndex && x!.appliedIndex === leader.commitIndex && x!.lastLogIndex === leader.lastLogIndex && x!.stateDigest === leader.stateDigest);
-      if (same) return { ok: true, detail: `all ${s.length} nodes at index ${leader.commitIndex} with identical state (${leader.stateDigest})` };
+      const same = up.every(
+        (x) =>
+          x!.commitIndex === leader.commitIndex &&
+          x!.appliedIndex === leader.commitIndex &&
+          x!.lastLogIndex === leader.lastLogIndex &&
+          x!.stateDigest === leader.stateDigest &&
+          x!.logDigest === leader.logDigest,
+      );
+      if (same) {
+        return { ok: true, detail: `all ${s.length} nodes at index ${leader.commitIndex}: identical committed log (${leader.logDigest}) and state (${leader.stateDigest})` };
+      }
     }
     await new Promise((r) => setTimeout(r, 500));
   }

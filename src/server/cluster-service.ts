@@ -19,6 +19,7 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, members: rea
         appliedIndex: node.stateMachine.appliedIndex,
         lastLogIndex: s.lastLogIndex,
         stateDigest: call.request.withDigest ? node.stateMachine.stateDigest() : '',
+        logDigest: call.request.withDigest ? node.committedLogDigest() : '',
       });
     },
     MemberList(_call, cb) {

@@ -24,6 +24,7 @@ export { COMMAND_FORMAT_VERSION, CommandDecodeError, decodeCommand, encodeComman
 export { defaultStateMachineConfig, StateMachineConfigError, type StateMachineConfig } from './config';
 export { prefixEnd, RANGE_END_ALL } from './key-range';
 export { validateCommand, validateRangeOp } from './validate';
+export { Fnv1a64 } from './digest';
 export type { StateMutations } from './mutations';
 export { RecordDecodeError } from './records';
 export type {

@@ -13,6 +13,7 @@ export interface StatusResponse {
   'appliedIndex'?: (number | string | Long);
   'lastLogIndex'?: (number | string | Long);
   'stateDigest'?: (string);
+  'logDigest'?: (string);
 }
 
 export interface StatusResponse__Output {
@@ -26,4 +27,5 @@ export interface StatusResponse__Output {
   'appliedIndex': (number);
   'lastLogIndex': (number);
   'stateDigest': (string);
+  'logDigest': (string);
 }
