@@ -11,6 +11,16 @@ export interface HistoryEvent {
   readonly time: number;
 }
 
+/** Stretches of at least `minGapMs` between consecutive successes (the unavailability windows). */
+export function gapsBetween(sortedOkTimesMs: readonly number[], minGapMs: number): { fromMs: number; toMs: number }[] {
+  const gaps: { fromMs: number; toMs: number }[] = [];
+  for (let i = 1; i < sortedOkTimesMs.length; i++) {
+    const [a, b] = [sortedOkTimesMs[i - 1], sortedOkTimesMs[i]];
+    if (b - a >= minGapMs) gaps.push({ fromMs: Math.round(a), toMs: Math.round(b) });
+  }
+  return gaps;
+}
+
 /**
  * Records client operations as Jepsen does: an `invoke` when the call starts, then exactly one of
  * `ok` (it took effect), `fail` (it definitely did not) or `info` (unknown: it may take effect
@@ -18,7 +28,7 @@ export interface HistoryEvent {
  */
 export class HistoryRecorder {
   readonly events: HistoryEvent[] = [];
-  private readonly t0 = process.hrtime.bigint();
+  constructor(private readonly t0: bigint = process.hrtime.bigint()) {}
 
   now(): number {
     return Number(process.hrtime.bigint() - this.t0);
@@ -40,14 +50,9 @@ export class HistoryRecorder {
     return c;
   }
 
-  /** Longest stretches without a successful operation, in ms (the unavailability windows). */
-  gapsMs(minGapMs: number): { fromMs: number; toMs: number }[] {
-    const oks = this.events.filter((e) => e.type === 'ok').map((e) => e.time / 1e6);
-    const gaps: { fromMs: number; toMs: number }[] = [];
-    for (let i = 1; i < oks.length; i++) {
-      if (oks[i] - oks[i - 1] >= minGapMs) gaps.push({ fromMs: Math.round(oks[i - 1]), toMs: Math.round(oks[i]) });
-    }
-    return gaps;
+  /** When each successful operation completed, in ms since the start. */
+  okTimesMs(): number[] {
+    return this.events.filter((e) => e.type === 'ok').map((e) => e.time / 1e6);
   }
 
   writeJsonl(path: string): void {
