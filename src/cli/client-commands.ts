@@ -17,7 +17,7 @@ function client(cmd: Command): OrdoClient {
 }
 
 /** Exit codes: 0 done, 1 "no" (not found, compare failed), 2 any error. */
-async function run(cmd: Command, body: (c: OrdoClient) => Promise<number>): Promise<void> {
+export async function run(cmd: Command, body: (c: OrdoClient) => Promise<number>): Promise<void> {
   const c = client(cmd);
   let code = 2;
   try {
@@ -31,7 +31,7 @@ async function run(cmd: Command, body: (c: OrdoClient) => Promise<number>): Prom
   process.exit(code);
 }
 
-const text = (b: Buffer | Uint8Array) => Buffer.from(b).toString();
+export const text = (b: Buffer | Uint8Array) => Buffer.from(b).toString();
 
 export function registerClientCommands(program: Command): void {
   program

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { DEFAULT_ENDPOINTS, registerClientCommands } from './client-commands';
+import { registerLogCommands } from './log-commands';
 import { runServer, ServerFlags } from './server-command';
 import { checkHistoryCommand } from '../check/cli-entry';
 
@@ -32,6 +33,7 @@ program
   .action((flags: ServerFlags) => runServer(flags));
 
 registerClientCommands(program);
+registerLogCommands(program);
 
 program
   .command('check-history <file>')

@@ -10,7 +10,16 @@ import type { RangeResponse__Output } from '../generated/ordo/v1/RangeResponse';
 import type { StatusResponse__Output } from '../generated/ordo/v1/StatusResponse';
 import type { TxnRequest } from '../generated/ordo/v1/TxnRequest';
 import type { TxnResponse__Output } from '../generated/ordo/v1/TxnResponse';
-import { GRPC_MESSAGE_BYTES_MAX, kvProto } from '../rpc/proto';
+import type { AppendResponse__Output } from '../generated/ordo/v1/AppendResponse';
+import type { LogClient } from '../generated/ordo/v1/Log';
+import type { ReadResponse__Output } from '../generated/ordo/v1/ReadResponse';
+import type { Record__Output } from '../generated/ordo/v1/Record';
+import type { TopicInfo__Output } from '../generated/ordo/v1/TopicInfo';
+import type { TopicPolicy } from '../generated/ordo/v1/TopicPolicy';
+import type { WatchClient } from '../generated/ordo/v1/Watch';
+import type { WatchEvent__Output } from '../generated/ordo/v1/WatchEvent';
+import { GRPC_MESSAGE_BYTES_MAX, kvProto, logProto } from '../rpc/proto';
+import { resumableStream } from './resumable-stream';
 import { LEADER_ADDRESS_KEY } from '../server/grpc-errors';
 import { SessionPool } from './session-pool';
 
@@ -27,6 +36,15 @@ export interface ClientOptions {
 interface Conn {
   readonly kv: KVClient;
   readonly cluster: ClusterClient;
+  readonly log: LogClient;
+  readonly watch: WatchClient;
+}
+
+/** A record to append: value required; key and headers optional. */
+export interface NewRecord {
+  readonly key?: string | Uint8Array;
+  readonly value: string | Uint8Array;
+  readonly headers?: ReadonlyArray<readonly [string, string | Uint8Array]>;
 }
 
 /** The error a call ends with once its deadline is spent: the last server answer, kept. */
@@ -66,20 +84,22 @@ export class OrdoClient {
     for (const c of this.conns.values()) {
       c.kv.close();
       c.cluster.close();
+      c.log.close();
+      c.watch.close();
     }
     this.conns.clear();
   }
 
   async put(key: string | Uint8Array, value: string | Uint8Array, prevKv = false): Promise<PutResponse__Output> {
-    return this.write((kv, session, opts, cb) => kv.put({ key: buf(key), value: buf(value), prevKv, session }, opts, cb));
+    return this.write((c, session, opts, cb) => c.kv.put({ key: buf(key), value: buf(value), prevKv, session }, opts, cb));
   }
 
   async delete(key: string | Uint8Array, rangeEnd?: Uint8Array): Promise<DeleteRangeResponse__Output> {
-    return this.write((kv, session, opts, cb) => kv.deleteRange({ key: buf(key), rangeEnd, session }, opts, cb));
+    return this.write((c, session, opts, cb) => c.kv.deleteRange({ key: buf(key), rangeEnd, session }, opts, cb));
   }
 
   async txn(req: Omit<TxnRequest, 'session'>): Promise<TxnResponse__Output> {
-    return this.write((kv, session, opts, cb) => kv.txn({ ...req, session }, opts, cb));
+    return this.write((c, session, opts, cb) => c.kv.txn({ ...req, session }, opts, cb));
   }
 
   /** Compare-and-set: write `value` only if the key holds `expect` (null: only if absent). */
@@ -105,6 +125,99 @@ export class OrdoClient {
     return r.kvs[0] ?? null;
   }
 
+  // ---- the log ---------------------------------------------------------------------------
+
+  async createTopic(topic: string, policy?: TopicPolicy): Promise<{ created: boolean; info: TopicInfo__Output | null }> {
+    return this.withLeader((c, opts, cb) => c.log.createTopic({ topic, policy }, opts, cb));
+  }
+
+  async listTopics(): Promise<TopicInfo__Output[]> {
+    const r = await this.withLeader<{ topics: TopicInfo__Output[] }>((c, opts, cb) => c.log.listTopics({}, opts, cb));
+    return r.topics;
+  }
+
+  async describeTopic(topic: string): Promise<TopicInfo__Output> {
+    return this.withLeader((c, opts, cb) => c.log.describeTopic({ topic }, opts, cb));
+  }
+
+  /**
+   * Appends a batch atomically, exactly once: the producer id and seq stay the same across every
+   * retry (timeouts, leader changes), so a retry returns the first attempt's offsets.
+   */
+  async append(topic: string, records: readonly NewRecord[]): Promise<AppendResponse__Output> {
+    const wire = records.map((r) => ({
+      ...(r.key !== undefined ? { key: buf(r.key), hasKey: true } : {}),
+      value: buf(r.value),
+      headers: (r.headers ?? []).map(([key, value]) => ({ key, value: buf(value) })),
+    }));
+    const session = this.sessions.acquire();
+    try {
+      const producer = { producerId: session.clientId, seq: session.seq };
+      return await this.withLeader((c, opts, cb) => c.log.append({ topic, records: wire, producer }, opts, cb));
+    } finally {
+      this.sessions.release(session);
+    }
+  }
+
+  async read(topic: string, fromOffset: number, maxRecords = 0, serializable = false): Promise<ReadResponse__Output> {
+    const req = { topic, fromOffset, maxRecords, serializable };
+    if (serializable) {
+      const c = this.conn(this.endpoints[0]);
+      return callOnce((opts, cb) => c.log.read(req, opts, cb), Date.now() + this.deadlineMs);
+    }
+    return this.withLeader((c, opts, cb) => c.log.read(req, opts, cb));
+  }
+
+  async commitOffset(group: string, topic: string, offset: number, force = false): Promise<number> {
+    const r = await this.write<{ offset: number }>((c, session, opts, cb) =>
+      c.log.commitOffset({ group, topic, offset, force, producer: { producerId: session.clientId, seq: session.seq } }, opts, cb),
+    );
+    return r.offset;
+  }
+
+  async fetchOffset(group: string, topic: string): Promise<number | null> {
+    const r = await this.withLeader<{ found: boolean; offset: number }>((c, opts, cb) => c.log.fetchOffset({ group, topic }, opts, cb));
+    return r.found ? r.offset : null;
+  }
+
+  /**
+   * Every record from `fromOffset` on, then live; survives the death of the node it reads from
+   * by reopening elsewhere at the next offset (no gap, no duplicate). Stop with `signal`.
+   */
+  async *subscribe(topic: string, fromOffset: number, signal?: AbortSignal): AsyncGenerator<Record__Output> {
+    let next = fromOffset;
+    const stream = resumableStream(this.endpoints.length, (i) => this.conn(this.endpoints[i]).log.subscribe({ topic, fromOffset: next }), signal);
+    for await (const msg of stream) {
+      for (const r of msg.records) {
+        if (r.offset < next) continue; // never hand out a record twice, whatever a node resends
+        next = r.offset + 1;
+        yield r;
+      }
+    }
+  }
+
+  /** Changes to keys in [key, rangeEnd) from `fromRevision` (0: from now), then live. */
+  async *watch(key: string | Uint8Array, rangeEnd?: Uint8Array, fromRevision = 0, signal?: AbortSignal): AsyncGenerator<WatchEvent__Output> {
+    // A reopened watch restarts at the revision of the last event seen (a txn's events share
+    // one revision and may straddle a break): skip the ones of it already delivered.
+    let seen = { revision: fromRevision, count: 0 };
+    let skip = { revision: 0, left: 0 };
+    const open = (i: number) => {
+      skip = { revision: seen.revision, left: seen.count };
+      return this.conn(this.endpoints[i]).watch.watch({ key: buf(key), rangeEnd, fromRevision: seen.revision });
+    };
+    for await (const msg of resumableStream(this.endpoints.length, open, signal)) {
+      for (const ev of msg.events) {
+        if (ev.revision === skip.revision && skip.left > 0) {
+          skip.left--;
+          continue;
+        }
+        seen = ev.revision === seen.revision ? { revision: ev.revision, count: seen.count + 1 } : { revision: ev.revision, count: 1 };
+        yield ev;
+      }
+    }
+  }
+
   /** Status of one endpoint, or null when it does not answer within `timeoutMs`. */
   async status(endpoint: string, timeoutMs = 2000, withDigest = false): Promise<StatusResponse__Output | null> {
     const c = this.conn(endpoint);
@@ -120,12 +233,12 @@ export class OrdoClient {
   }
 
   private async write<T>(
-    send: (kv: KVClient, session: { clientId: string; seq: number }, opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void,
+    send: (c: Conn, session: { clientId: string; seq: number }, opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void,
   ): Promise<T> {
     const session = this.sessions.acquire();
     try {
       // One seq for every attempt of this write: retries are deduplicated by the state machine.
-      return await this.withLeader<T>((c, opts, cb) => send(c.kv, session, opts, cb));
+      return await this.withLeader<T>((c, opts, cb) => send(c, session, opts, cb));
     } finally {
       this.sessions.release(session);
     }
@@ -168,7 +281,13 @@ export class OrdoClient {
       const opts = { 'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX, 'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX };
       const creds = grpc.credentials.createInsecure();
       const channel = new grpc.Channel(endpoint, creds, opts);
-      c = { kv: new v1.KV(endpoint, creds, { channelOverride: channel }), cluster: new v1.Cluster(endpoint, creds, { channelOverride: channel }) };
+      const logV1 = logProto().ordo.v1;
+      c = {
+        kv: new v1.KV(endpoint, creds, { channelOverride: channel }),
+        cluster: new v1.Cluster(endpoint, creds, { channelOverride: channel }),
+        log: new logV1.Log(endpoint, creds, { channelOverride: channel }),
+        watch: new logV1.Watch(endpoint, creds, { channelOverride: channel }),
+      };
       this.conns.set(endpoint, c);
     }
     return c;

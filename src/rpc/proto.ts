@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../repo-root';
 import type { ProtoGrpcType as KvProto } from '../generated/kv';
 import type { ProtoGrpcType as RaftProto } from '../generated/raft';
+import type { ProtoGrpcType as LogProto } from '../generated/log';
 
 /**
  * Loads the .proto files once per process. Options match `npm run gen:proto`, which generates
@@ -15,6 +16,7 @@ const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, en
 
 let kv: KvProto | null = null;
 let raft: RaftProto | null = null;
+let log: LogProto | null = null;
 
 function load<T>(file: string): T {
   const def = protoLoader.loadSync(join(PROTO_DIR, file), LOADER_OPTIONS);
@@ -23,6 +25,10 @@ function load<T>(file: string): T {
 
 export function kvProto(): KvProto {
   return (kv ??= load<KvProto>('kv.proto'));
+}
+
+export function logProto(): LogProto {
+  return (log ??= load<LogProto>('log.proto'));
 }
 
 export function raftProto(): RaftProto {

@@ -9,6 +9,15 @@ export const LEADER_ADDRESS_KEY = 'ordo-leader-address';
 /** A request the server refuses before it reaches Raft; `field` and the limit appear in the message. */
 export class InvalidRequestError extends Error {}
 
+/** The state machine's definite refusals (unknown topic, backwards commit, ...) as statuses. */
+const REJECTION_CODES = {
+  not_found: grpc.status.NOT_FOUND,
+  failed_precondition: grpc.status.FAILED_PRECONDITION,
+  already_exists: grpc.status.ALREADY_EXISTS,
+  out_of_range: grpc.status.OUT_OF_RANGE,
+  resource_exhausted: grpc.status.RESOURCE_EXHAUSTED,
+} as const;
+
 export type AddressOf = (id: number) => string | undefined;
 
 /** The one place where errors become gRPC statuses (STYLE.md: typed errors, mapped once). */
@@ -37,5 +46,7 @@ export function applyErrorToStatus(e: ApplyError): Partial<grpc.StatusObject> {
       return { code: grpc.status.FAILED_PRECONDITION, details: `session ${e.clientId}: seq ${e.seq} is older than the last applied seq ${e.lastSeq}` };
     case 'decode_error':
       return { code: grpc.status.INTERNAL, details: `command could not be decoded: ${e.reason}` };
+    case 'rejected':
+      return { code: REJECTION_CODES[e.status], details: e.reason };
   }
 }

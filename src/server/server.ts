@@ -4,11 +4,13 @@ import { defaultRaftConfig, RaftConfig } from '../raft/core/types';
 import { RaftNode } from '../raft/node/raft-node';
 import { PeerLink } from '../raft/transport/peer-link';
 import { peerHandlers } from '../raft/transport/peer-service';
-import { GRPC_MESSAGE_BYTES_MAX, kvProto, raftProto } from '../rpc/proto';
+import { GRPC_MESSAGE_BYTES_MAX, kvProto, logProto, raftProto } from '../rpc/proto';
 import { defaultStateMachineConfig, StateMachineConfig } from '../statemachine';
 import { clusterHandlers } from './cluster-service';
 import type { ServerConfig } from './config';
 import { kvHandlers } from './kv-service';
+import { logHandlers } from './log-service';
+import { watchHandlers } from './watch-service';
 
 const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
@@ -61,6 +63,9 @@ export class OrdoServer {
     if (unsafe.staleReads) this.log.warn('ORDO_UNSAFE_STALE_READS=1: serving linearizable reads from local state (a deliberately broken build)');
     this.clientServer.addService(v1.KV.service, kvHandlers(node, this.stateMachineConfig(), addressOf, unsafe));
     this.clientServer.addService(v1.Cluster.service, clusterHandlers(node, self, cfg.members));
+    const logV1 = logProto().ordo.v1;
+    this.clientServer.addService(logV1.Log.service, logHandlers(node, this.stateMachineConfig(), addressOf));
+    this.clientServer.addService(logV1.Watch.service, watchHandlers(node, addressOf));
     await bind(this.clientServer, cfg.listen);
 
     node.start();
@@ -85,7 +90,8 @@ export class OrdoServer {
       heartbeatTicks: Math.max(1, Math.round(cfg.heartbeatMs / cfg.tickMs)),
       electionTicks: Math.max(2, Math.round(cfg.electionMs / cfg.tickMs)),
       maxUncommittedBytes: cfg.maxUncommittedBytes,
-      maxEntryBytes: cfg.valueBytesMax + cfg.keyBytesMax + 4096,
+      // The largest command: an append batch at its byte limit, or one put at the value limit.
+      maxEntryBytes: Math.max(defaultStateMachineConfig.appendBytesMax, cfg.valueBytesMax + cfg.keyBytesMax) + 64 * 1024,
     };
   }
 

@@ -4,11 +4,11 @@
  */
 
 import { compareBytes } from './bytes';
-import type { Compare, CompareResult, DeleteOp, Op, PutOp, RangeOp, TxnOp, TxnRequestOp } from './command';
+import type { Compare, CompareResult, DeleteOp, KvOp, PutOp, RangeOp, TxnOp, TxnRequestOp } from './command';
 import type { KvStore } from './kv-store';
 import type { DeleteResponse, OpResponse, PutResponse, RangeResponse, TxnOpResponse, TxnResponse } from './results';
 
-export function applyOp(store: KvStore, op: Op, revision: number): OpResponse {
+export function applyOp(store: KvStore, op: KvOp, revision: number): OpResponse {
   switch (op.type) {
     case 'put':
       return applyPut(store, op, revision);

@@ -81,6 +81,12 @@ export class ByteReader {
     return this.buf.length - this.at;
   }
 
+  /** The next byte without consuming it; truncation is reported as by u8. */
+  peek(): number {
+    if (this.at >= this.buf.length) throw this.fail(`truncated at byte ${this.at}`);
+    return this.buf[this.at]!;
+  }
+
   u8(): number {
     if (this.at >= this.buf.length) throw this.fail(`truncated at byte ${this.at}`);
     return this.buf[this.at++]!;

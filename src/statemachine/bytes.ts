@@ -46,3 +46,42 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** Writes a safe integer as 8 big-endian bytes at `at` (so byte order is numeric order). */
+export function writeU64BE(out: Uint8Array, at: number, n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`u64 out of range: ${n}`);
+  writeU32BE(out, at, Math.floor(n / TWO_POW_32));
+  writeU32BE(out, at + 4, n % TWO_POW_32);
+}
+
+/** Reads 8 big-endian bytes; null when the number is beyond 2^53 - 1 (never written by us). */
+export function readU64BE(bytes: Uint8Array, at: number): number | null {
+  const high = readU32BE(bytes, at);
+  if (high > 0x1f_ffff) return null;
+  return high * TWO_POW_32 + readU32BE(bytes, at + 4);
+}
+
+export function writeU32BE(out: Uint8Array, at: number, n: number): void {
+  if (!Number.isInteger(n) || n < 0 || n >= TWO_POW_32) throw new RangeError(`u32 out of range: ${n}`);
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
+}
+
+export function readU32BE(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) >>> 0) + (bytes[at + 1]! << 16) + (bytes[at + 2]! << 8) + bytes[at + 3]!;
+}
+
+/** ASCII text (a topic name) as bytes, one byte per character; the caller checked it is ASCII. */
+export function asciiBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+export function asciiText(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
+}

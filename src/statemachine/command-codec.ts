@@ -4,13 +4,26 @@
  *   command  := version:u8(=1) flags:u8 [clientId:str seq:uvarint]? stampMs:uvarint op
  *               flags bit 0: has session; other bits must be 0
  *   op       := 1 put | 2 delete | 3 txn          (top level)
+ *             | 5 createTopic | 6 append | 7 commitOffset
  *   txnOp    := 1 put | 2 delete | 4 range        (inside a txn; no nesting)
  *   put      := key:bytes value:bytes opts:u8     opts bit 0: prevKv
  *   delete   := key:bytes rangeEnd:bytes opts:u8  opts bit 0: prevKv
  *   range    := key:bytes rangeEnd:bytes limit:uvarint
  *   txn      := n:uvarint compare*n  n:uvarint txnOp*n  n:uvarint txnOp*n
  *   compare  := key:bytes target:u8 result:u8 (value:bytes if target = value, else uvarint)
+ *   createTopic  := topic:str policy
+ *   policy       := 1 (retain) flags:u8 [retainRecords:uvarint]? [retainBytes:uvarint]?
+ *                     flags bit 0: retainRecords present, bit 1: retainBytes present
+ *                 | 2 (compact)
+ *   append       := topic:str n:uvarint record*n
+ *   record       := flags:u8 [key:bytes]? value:bytes n:uvarint (name:str value:bytes)*n
+ *                     flags bit 0: key present (an empty key is still a key)
+ *   commitOffset := group:str topic:str offset:uvarint opts:u8      opts bit 0: force
  *   bytes    := len:uvarint raw*len;  str := bytes holding UTF-8
+ *
+ * Tags 5..7 extend format version 1 without changing any earlier encoding: every command an
+ * older build wrote decodes to the same Command. (An older build decodes the new tags as
+ * decode_error, so every replica must run this build before the first topic command.)
  *
  * The decoder is total: any input either yields a Command or throws CommandDecodeError.
  * Semantic limits (key sizes, op counts) are checked later by validate.ts, so that a decodable
@@ -20,16 +33,21 @@
 import { ByteReader, ByteWriter } from './binary';
 import { fromUtf8, utf8 } from './bytes';
 import type {
+  AppendOp,
+  AppendRecord,
+  CommitOffsetOp,
   Command,
   Compare,
   CompareNumberTarget,
   CompareResult,
   CompareTarget,
+  CreateTopicOp,
   DeleteOp,
   Op,
   PutOp,
   RangeOp,
   Session,
+  TopicPolicy,
   TxnOp,
   TxnRequestOp,
 } from './command';
@@ -51,6 +69,16 @@ const TAG_PUT = 1;
 const TAG_DELETE = 2;
 const TAG_TXN = 3;
 const TAG_RANGE = 4;
+const TAG_CREATE_TOPIC = 5;
+const TAG_APPEND = 6;
+const TAG_COMMIT_OFFSET = 7;
+
+const POLICY_RETAIN = 1;
+const POLICY_COMPACT = 2;
+const RETAIN_RECORDS = 0x01;
+const RETAIN_BYTES = 0x02;
+const RECORD_HAS_KEY = 0x01;
+const OPT_FORCE = 0x01;
 
 // Index in the array = wire value; the arrays are the single source of the mapping.
 const TARGETS: readonly CompareTarget[] = ['value', 'modRevision', 'createRevision', 'version'];
@@ -86,10 +114,45 @@ function writeOp(w: ByteWriter, op: Op | TxnRequestOp): void {
     case 'txn':
       writeTxn(w, op);
       return;
+    case 'createTopic':
+      w.u8(TAG_CREATE_TOPIC).bytes(utf8(op.topic));
+      writePolicy(w, op.policy);
+      return;
+    case 'append':
+      writeAppend(w, op);
+      return;
+    case 'commitOffset':
+      w.u8(TAG_COMMIT_OFFSET).bytes(utf8(op.group)).bytes(utf8(op.topic)).uvarint(op.offset);
+      w.u8(op.force === true ? OPT_FORCE : 0);
+      return;
     default: {
       const never: never = op;
       throw new TypeError(`unknown op ${JSON.stringify(never)}`);
     }
+  }
+}
+
+/** Shared with the topic metadata record (records.ts). */
+export function writePolicy(w: ByteWriter, policy: TopicPolicy): void {
+  if (policy.kind === 'compact') {
+    w.u8(POLICY_COMPACT);
+    return;
+  }
+  const { retainRecords, retainBytes } = policy;
+  w.u8(POLICY_RETAIN).u8((retainRecords !== undefined ? RETAIN_RECORDS : 0) | (retainBytes !== undefined ? RETAIN_BYTES : 0));
+  if (retainRecords !== undefined) w.uvarint(retainRecords);
+  if (retainBytes !== undefined) w.uvarint(retainBytes);
+}
+
+function writeAppend(w: ByteWriter, op: AppendOp): void {
+  w.u8(TAG_APPEND).bytes(utf8(op.topic)).uvarint(op.records.length);
+  for (const record of op.records) {
+    w.u8(record.key !== undefined ? RECORD_HAS_KEY : 0);
+    if (record.key !== undefined) w.bytes(record.key);
+    w.bytes(record.value);
+    const headers = record.headers ?? [];
+    w.uvarint(headers.length);
+    for (const [name, value] of headers) w.bytes(utf8(name)).bytes(value);
   }
 }
 
@@ -123,14 +186,17 @@ export function decodeCommand(data: Uint8Array): Command {
 }
 
 function readSession(r: ByteReader): Session {
-  const raw = r.bytes();
-  let clientId: string;
-  try {
-    clientId = fromUtf8(raw);
-  } catch {
-    throw new CommandDecodeError('client id is not valid UTF-8');
-  }
+  const clientId = readString(r, 'client id');
   return { clientId, seq: r.uvarint() };
+}
+
+function readString(r: ByteReader, what: string): string {
+  const raw = r.bytes();
+  try {
+    return fromUtf8(raw);
+  } catch {
+    throw new CommandDecodeError(`${what} is not valid UTF-8`);
+  }
 }
 
 function readOp(r: ByteReader, insideTxn: true): TxnRequestOp;
@@ -141,6 +207,9 @@ function readOp(r: ByteReader, insideTxn: boolean): Op | TxnRequestOp {
   if (tag === TAG_DELETE) return readDelete(r);
   if (tag === TAG_RANGE && insideTxn) return readRange(r);
   if (tag === TAG_TXN && !insideTxn) return readTxn(r);
+  if (tag === TAG_CREATE_TOPIC && !insideTxn) return readCreateTopic(r);
+  if (tag === TAG_APPEND && !insideTxn) return readAppend(r);
+  if (tag === TAG_COMMIT_OFFSET && !insideTxn) return readCommitOffset(r);
   throw new CommandDecodeError(`op tag ${tag} not allowed ${insideTxn ? 'inside a txn' : 'at top level'}`);
 }
 
@@ -208,4 +277,58 @@ function readCompare(r: ByteReader): Compare {
   if (target === 'value') return { key, target, result, value: r.bytes() };
   const numberTarget: CompareNumberTarget = target;
   return { key, target: numberTarget, result, value: r.uvarint() };
+}
+
+function readCreateTopic(r: ByteReader): CreateTopicOp {
+  const topic = readString(r, 'topic');
+  return { type: 'createTopic', topic, policy: readPolicy(r) };
+}
+
+/** Failures go through the reader, so records.ts gets RecordDecodeError from the same code. */
+export function readPolicy(r: ByteReader): TopicPolicy {
+  const kind = r.u8();
+  if (kind === POLICY_COMPACT) return { kind: 'compact' };
+  if (kind !== POLICY_RETAIN) throw r.failure(`unknown topic policy ${kind}`);
+  const flags = r.u8();
+  if ((flags & ~(RETAIN_RECORDS | RETAIN_BYTES)) !== 0) throw r.failure(`unknown retain flags 0x${flags.toString(16)}`);
+  const policy: { kind: 'retain'; retainRecords?: number; retainBytes?: number } = { kind: 'retain' };
+  if ((flags & RETAIN_RECORDS) !== 0) policy.retainRecords = r.uvarint();
+  if ((flags & RETAIN_BYTES) !== 0) policy.retainBytes = r.uvarint();
+  return policy;
+}
+
+// Smallest encodings: a record is flags + value length + header count = 3 bytes; a header is
+// name length + value length = 2 bytes.
+const RECORD_BYTES_MIN = 3;
+const HEADER_BYTES_MIN = 2;
+
+function readAppend(r: ByteReader): AppendOp {
+  const topic = readString(r, 'topic');
+  const n = r.count(RECORD_BYTES_MIN);
+  const records: AppendRecord[] = [];
+  for (let i = 0; i < n; i++) records.push(readAppendRecord(r));
+  return { type: 'append', topic, records };
+}
+
+function readAppendRecord(r: ByteReader): AppendRecord {
+  const flags = r.u8();
+  if ((flags & ~RECORD_HAS_KEY) !== 0) throw new CommandDecodeError(`unknown record flags 0x${flags.toString(16)}`);
+  const key = (flags & RECORD_HAS_KEY) !== 0 ? r.bytes() : undefined;
+  const value = r.bytes();
+  const nHeaders = r.count(HEADER_BYTES_MIN);
+  const headers: Array<[string, Uint8Array]> = [];
+  for (let i = 0; i < nHeaders; i++) headers.push([readString(r, 'header name'), r.bytes()]);
+  const record: { key?: Uint8Array; value: Uint8Array; headers?: Array<[string, Uint8Array]> } = { value };
+  if (key !== undefined) record.key = key;
+  if (headers.length > 0) record.headers = headers;
+  return record;
+}
+
+function readCommitOffset(r: ByteReader): CommitOffsetOp {
+  const group = readString(r, 'group');
+  const topic = readString(r, 'topic');
+  const offset = r.uvarint();
+  const opts = r.u8();
+  if ((opts & ~OPT_FORCE) !== 0) throw new CommandDecodeError(`unknown commitOffset options 0x${opts.toString(16)}`);
+  return (opts & OPT_FORCE) !== 0 ? { type: 'commitOffset', group, topic, offset, force: true } : { type: 'commitOffset', group, topic, offset };
 }

@@ -1,10 +1,12 @@
 /**
  * The commands a client proposes through Raft and the state machine applies: etcd's Put,
- * DeleteRange and Txn, plus an optional exactly-once session (Raft dissertation 6.3).
+ * DeleteRange and Txn; Kafka-style topics (CreateTopic, Append, CommitOffset); plus an optional
+ * exactly-once session (Raft dissertation 6.3), which for Append is the idempotent producer.
  * Plain data only; the binary form lives in command-codec.ts.
  *
  * Optional fields are canonical when absent: the codec never produces `prevKv: false`,
- * an empty `rangeEnd` or `limit: 0`, so decode(encode(c)) deep-equals c for canonical c.
+ * an empty `rangeEnd`, `limit: 0`, `force: false` or an empty `headers`, so decode(encode(c))
+ * deep-equals c for canonical c.
  */
 
 /** Identifies one client's request stream; `seq` grows by at least one per new command. */
@@ -73,7 +75,53 @@ export interface TxnOp {
   readonly failure: readonly TxnRequestOp[];
 }
 
-export type Op = PutOp | DeleteOp | TxnOp;
+/**
+ * How a topic keeps its records. `retain` drops the oldest records beyond `retainRecords` and/or
+ * `retainBytes` (neither: keep everything); `compact` keeps the latest record of each key
+ * (Kafka's cleanup.policy=compact), and a record with an empty value is a tombstone.
+ */
+export type TopicPolicy =
+  | { readonly kind: 'retain'; readonly retainRecords?: number; readonly retainBytes?: number }
+  | { readonly kind: 'compact' };
+
+/** Creates a topic; creating it again with an equal policy is a no-op (`created: false`). */
+export interface CreateTopicOp {
+  readonly type: 'createTopic';
+  /** 1..249 characters of [a-zA-Z0-9._-], not "." or ".." (Kafka's rule). */
+  readonly topic: string;
+  readonly policy: TopicPolicy;
+}
+
+/** One record of an append. An absent key is "no key" (Kafka's null key), distinct from any key. */
+export interface AppendRecord {
+  readonly key?: Uint8Array;
+  readonly value: Uint8Array;
+  /** Kafka record headers, in order; names may repeat. Absent rather than empty. */
+  readonly headers?: ReadonlyArray<readonly [string, Uint8Array]>;
+}
+
+/** Appends a batch atomically: all records get dense offsets base..base+n-1, or none is written. */
+export interface AppendOp {
+  readonly type: 'append';
+  readonly topic: string;
+  readonly records: readonly AppendRecord[];
+}
+
+/**
+ * Stores a consumer group's position in a topic: the next offset to consume (Kafka semantics).
+ * Going backwards is refused unless `force` (a deliberate rewind).
+ */
+export interface CommitOffsetOp {
+  readonly type: 'commitOffset';
+  readonly group: string;
+  readonly topic: string;
+  readonly offset: number;
+  readonly force?: boolean;
+}
+
+export type KvOp = PutOp | DeleteOp | TxnOp;
+export type TopicOp = CreateTopicOp | AppendOp | CommitOffsetOp;
+export type Op = KvOp | TopicOp;
 
 export interface Command {
   readonly session?: Session;
@@ -116,4 +164,26 @@ export function casOp(key: Uint8Array, expectValue: Uint8Array | null, newValue:
       ? { key, target: 'version', result: 'equal', value: 0 }
       : { key, target: 'value', result: 'equal', value: expectValue };
   return { type: 'txn', compare: [compare], success: [putOp(key, newValue)], failure: [rangeOp(key)] };
+}
+
+/**
+ * Fixed bytes every record is accounted with on top of its payload, about what its stored form
+ * adds (offset, raft index, timestamp, lengths). It also makes retainBytes bound the number of
+ * records a topic keeps, even for records with an empty value and no key.
+ */
+export const RECORD_OVERHEAD_BYTES = 16;
+
+/**
+ * The bytes a record is accounted as, for appendBytesMax, retainBytes and TopicInfo.bytes:
+ * RECORD_OVERHEAD_BYTES + key + value + every header's UTF-8 name and value.
+ */
+export function recordBytes(record: AppendRecord): number {
+  let n = RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + record.value.length;
+  for (const [name, value] of record.headers ?? []) n += utf8ByteLength(name) + value.length;
+  return n;
+}
+
+/** UTF-8 length of a string, as TextEncoder would produce it (lone surrogates count 3 bytes). */
+export function utf8ByteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }

@@ -13,6 +13,20 @@ export interface StateMachineConfig {
   readonly valueBytesMax: number;
   /** Most compares, and most ops per branch, in one txn (etcd's --max-txn-ops). */
   readonly txnOpsMax: number;
+  /** Most records in one append batch. */
+  readonly appendRecordsMax: number;
+  /** Most bytes in one append batch: keys + values + header names and values (see recordBytes). */
+  readonly appendBytesMax: number;
+  /** Most headers on one topic record. */
+  readonly recordHeadersMax: number;
+  /** Longest header name, in UTF-8 bytes. */
+  readonly headerNameBytesMax: number;
+  /** Longest consumer group name, in UTF-8 bytes. */
+  readonly groupBytesMax: number;
+  /** Most topics; topics are never deleted, so this bounds their metadata in memory. */
+  readonly topicsMax: number;
+  /** Most (group, topic) committed offsets kept in memory. */
+  readonly groupOffsetsMax: number;
 }
 
 export const defaultStateMachineConfig: StateMachineConfig = {
@@ -22,6 +36,13 @@ export const defaultStateMachineConfig: StateMachineConfig = {
   keyBytesMax: 8 * 1024,
   valueBytesMax: 1024 * 1024,
   txnOpsMax: 128,
+  appendRecordsMax: 10_000,
+  appendBytesMax: 4 * 1024 * 1024,
+  recordHeadersMax: 64,
+  headerNameBytesMax: 256,
+  groupBytesMax: 255,
+  topicsMax: 10_000,
+  groupOffsetsMax: 100_000,
 };
 
 export class StateMachineConfigError extends Error {

@@ -40,6 +40,30 @@ export class Fnv1a64 {
     return this;
   }
 
+  /** The state as 8 big-endian bytes, so a running hash can be persisted and resumed. */
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(Fnv1a64.BYTES);
+    [this.h3, this.h2, this.h1, this.h0].forEach((limb, i) => {
+      out[2 * i] = limb >>> 8;
+      out[2 * i + 1] = limb & 0xff;
+    });
+    return out;
+  }
+
+  /** Resumes a hash from toBytes(); throws RangeError on a wrong length. */
+  static fromBytes(bytes: Uint8Array): Fnv1a64 {
+    if (bytes.length !== Fnv1a64.BYTES) throw new RangeError(`Fnv1a64 state must be ${Fnv1a64.BYTES} bytes, got ${bytes.length}`);
+    const h = new Fnv1a64();
+    const limb = (i: number): number => (bytes[2 * i]! << 8) | bytes[2 * i + 1]!;
+    h.h3 = limb(0);
+    h.h2 = limb(1);
+    h.h1 = limb(2);
+    h.h0 = limb(3);
+    return h;
+  }
+
+  static readonly BYTES = 8;
+
   /** 16 lowercase hex digits. */
   hex(): string {
     return [this.h3, this.h2, this.h1, this.h0].map((limb) => limb.toString(16).padStart(4, '0')).join('');

@@ -9,8 +9,11 @@ import { isSingleKey, isUnbounded } from './key-range';
 import type { KeyValue } from './results';
 import { compareStrings, insertSorted, lowerBound } from './sorted-array';
 
-/** Told about every change, so the owner can record it for persistence (null = deleted). */
-export type KvChangeListener = (key: Uint8Array, kv: KeyValue | null) => void;
+/**
+ * Told about every change, in order, so the owner can record it for persistence and for the
+ * change log (null = deleted). `revision` is the revision the change happened at.
+ */
+export type KvChangeListener = (key: Uint8Array, kv: KeyValue | null, revision: number) => void;
 
 export interface RangeAnswer {
   readonly kvs: KeyValue[];
@@ -75,7 +78,7 @@ export class KvStore {
         : { key: prev.key, value, createRevision: prev.createRevision, modRevision: revision, version: prev.version + 1 };
     if (prev === undefined) insertSorted(this.sortedKeys, k, compareStrings);
     this.byKey.set(k, kv);
-    this.onChange(kv.key, kv);
+    this.onChange(kv.key, kv, revision);
     return prev;
   }
 
@@ -90,7 +93,7 @@ export class KvStore {
       const kv = this.byKey.get(k)!;
       this.byKey.delete(k);
       deleted.push(kv);
-      this.onChange(kv.key, null);
+      this.onChange(kv.key, null, revision);
     }
     return deleted;
   }

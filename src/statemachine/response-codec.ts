@@ -2,32 +2,64 @@
  * Binary form of a CommandOutcome, stored inside session records so a retry after a restart
  * still gets the original answer. Same primitives as the command codec (binary.ts).
  *
- *   outcome  := revision:uvarint response
+ *   outcome  := revision:uvarint (response | 8 rejected status:u8 reason:str)
  *   response := 1 put    hasPrev:bool kv?
  *             | 2 delete deleted:uvarint hasPrevKvs:bool (n:uvarint kv*n)?
  *             | 3 range  count:uvarint more:bool n:uvarint kv*n
  *             | 4 txn    succeeded:bool n:uvarint response*n      (no nesting)
+ *             | 5 createTopic created:bool
+ *             | 6 append baseOffset:uvarint count:uvarint
+ *             | 7 commitOffset offset:uvarint
+ *   status   := index in REJECTION_STATUSES
  *   kv       := key:bytes value:bytes createRevision:uvarint modRevision:uvarint version:uvarint
  */
 
 import type { ByteReader, ByteWriter } from './binary';
-import type { CommandOutcome, KeyValue, OpResponse, RangeResponse, TxnOpResponse } from './results';
+import { fromUtf8, utf8 } from './bytes';
+import type { CommandOutcome, KeyValue, OpResponse, RangeResponse, Rejection, RejectionStatus, TxnOpResponse } from './results';
 
 const TAG_PUT = 1;
 const TAG_DELETE = 2;
 const TAG_RANGE = 3;
 const TAG_TXN = 4;
+const TAG_CREATE_TOPIC = 5;
+const TAG_APPEND = 6;
+const TAG_COMMIT_OFFSET = 7;
+const TAG_REJECTED = 8;
+// Index in the array = wire value.
+const REJECTION_STATUSES: readonly RejectionStatus[] = ['not_found', 'failed_precondition', 'already_exists', 'out_of_range', 'resource_exhausted'];
 const KV_BYTES_MIN = 5;
 const RESPONSE_BYTES_MIN = 2;
 
 export function writeOutcome(w: ByteWriter, outcome: CommandOutcome): void {
   w.uvarint(outcome.revision);
-  writeResponse(w, outcome.response);
+  if ('rejection' in outcome) {
+    w.u8(TAG_REJECTED).u8(REJECTION_STATUSES.indexOf(outcome.rejection.status)).bytes(utf8(outcome.rejection.reason));
+  } else {
+    writeResponse(w, outcome.response);
+  }
 }
 
 export function readOutcome(r: ByteReader): CommandOutcome {
   const revision = r.uvarint();
+  if (r.peek() === TAG_REJECTED) {
+    r.u8();
+    return { revision, rejection: readRejection(r) };
+  }
   return { revision, response: readResponse(r, false) };
+}
+
+function readRejection(r: ByteReader): Rejection {
+  const statusByte = r.u8();
+  const status = REJECTION_STATUSES[statusByte];
+  if (status === undefined) throw r.failure(`unknown rejection status ${statusByte}`);
+  let reason: string;
+  try {
+    reason = fromUtf8(r.bytes());
+  } catch {
+    throw r.failure('rejection reason is not valid UTF-8');
+  }
+  return { code: 'rejected', status, reason };
 }
 
 export function writeKv(w: ByteWriter, kv: KeyValue): void {
@@ -60,6 +92,15 @@ function writeResponse(w: ByteWriter, response: OpResponse | TxnOpResponse): voi
     case 'txn':
       w.u8(TAG_TXN).bool(response.succeeded).uvarint(response.responses.length);
       for (const sub of response.responses) writeResponse(w, sub);
+      return;
+    case 'createTopic':
+      w.u8(TAG_CREATE_TOPIC).bool(response.created);
+      return;
+    case 'append':
+      w.u8(TAG_APPEND).uvarint(response.baseOffset).uvarint(response.count);
+      return;
+    case 'commitOffset':
+      w.u8(TAG_COMMIT_OFFSET).uvarint(response.offset);
       return;
     default: {
       const never: never = response;
@@ -96,6 +137,11 @@ function readResponse(r: ByteReader, insideTxn: boolean): OpResponse | TxnOpResp
     const responses: TxnOpResponse[] = [];
     for (let i = 0; i < n; i++) responses.push(readResponse(r, true));
     return { type: 'txn', succeeded, responses };
+  }
+  if (!insideTxn) {
+    if (tag === TAG_CREATE_TOPIC) return { type: 'createTopic', created: r.bool() };
+    if (tag === TAG_APPEND) return { type: 'append', baseOffset: r.uvarint(), count: r.uvarint() };
+    if (tag === TAG_COMMIT_OFFSET) return { type: 'commitOffset', offset: r.uvarint() };
   }
   throw r.failure(`response tag ${tag} not allowed ${insideTxn ? 'inside a txn' : 'at top level'}`);
 }

@@ -1,5 +1,7 @@
 /** What applying a command or serving a read returns. Plain data, as in etcd's responses. */
 
+import type { TopicPolicy } from './command';
+
 /** One key's current state, with etcd's revision bookkeeping. */
 export interface KeyValue {
   readonly key: Uint8Array;
@@ -44,14 +46,51 @@ export interface TxnResponse {
   readonly responses: readonly TxnOpResponse[];
 }
 
-export type OpResponse = PutResponse | DeleteResponse | TxnResponse;
+export interface CreateTopicResponse {
+  readonly type: 'createTopic';
+  /** False when the topic already existed with the same policy. */
+  readonly created: boolean;
+}
+
+export interface AppendResponse {
+  readonly type: 'append';
+  /** Offset of the first record; the batch holds baseOffset .. baseOffset + count - 1. */
+  readonly baseOffset: number;
+  readonly count: number;
+}
+
+export interface CommitOffsetResponse {
+  readonly type: 'commitOffset';
+  /** The group's committed offset for the topic now (the next offset to consume). */
+  readonly offset: number;
+}
+
+export type TopicOpResponse = CreateTopicResponse | AppendResponse | CommitOffsetResponse;
+
+export type OpResponse = PutResponse | DeleteResponse | TxnResponse | TopicOpResponse;
+
+/** Which gRPC-like status a definite refusal maps to. */
+export type RejectionStatus = 'not_found' | 'failed_precondition' | 'already_exists' | 'out_of_range' | 'resource_exhausted';
+
+/**
+ * A well-formed command the current state refuses (unknown topic, backwards commit, policy
+ * conflict, a limit on topics or offsets reached). Nothing was applied. Unlike invalid_command it
+ * depends on the state, so a session caches it like any answer: a retry gets the same refusal.
+ */
+export interface Rejection {
+  readonly code: 'rejected';
+  readonly status: RejectionStatus;
+  readonly reason: string;
+}
 
 /** A command's effect, cached per session so a retry gets the very same answer. */
-export interface CommandOutcome {
-  /** The store revision right after the command was first applied. */
-  readonly revision: number;
-  readonly response: OpResponse;
-}
+export type CommandOutcome =
+  | {
+      /** The store revision right after the command was first applied. */
+      readonly revision: number;
+      readonly response: OpResponse;
+    }
+  | { readonly revision: number; readonly rejection: Rejection };
 
 export type ApplyError =
   /** The entry's data is not a command; nothing but the applied index changed. */
@@ -64,7 +103,9 @@ export type ApplyError =
       readonly clientId: string;
       readonly seq: number;
       readonly lastSeq: number;
-    };
+    }
+  /** The state refuses the command (see Rejection); nothing was applied. */
+  | Rejection;
 
 export type ApplyErrorCode = ApplyError['code'];
 
@@ -97,4 +138,21 @@ export interface ReadResult {
   readonly revision: number;
   /** Raft index the answer reflects (>= the ReadIndex for a linearizable read). */
   readonly appliedIndex: number;
+}
+
+/** A topic's metadata (kept in memory; its records are on disk). */
+export interface TopicInfo {
+  readonly topic: string;
+  readonly policy: TopicPolicy;
+  /**
+   * Retain: the oldest offset still stored (records are dense from here to nextOffset - 1).
+   * Compact: always 0, as Kafka's log start offset; offsets below nextOffset may be gaps.
+   */
+  readonly earliestOffset: number;
+  /** The offset the next appended record gets. */
+  readonly nextOffset: number;
+  /** Records stored now (after retention or compaction). */
+  readonly records: number;
+  /** Accounted bytes of the records stored now (see recordBytes). */
+  readonly bytes: number;
 }

@@ -5,6 +5,12 @@
  * randomness, no I/O, and no dependence on hash-map iteration order (keys and sessions are kept
  * in explicitly sorted arrays). The same entries in the same order therefore give the same
  * results, the same persisted records and the same stateDigest() on every replica.
+ *
+ * Two kinds of records leave through takeMutations(): the in-memory state's (KV pairs, sessions,
+ * topic metadata, consumer offsets, compaction index, retained sizes, meta), which restore()
+ * reads back, and lazy records (topic records, the KV change log), which are written once and
+ * never held in memory: readers scan them from storage. Their content enters stateDigest()
+ * through a running hash over every lazy mutation in apply order, kept in the meta record.
  */
 
 import type { Entry } from '../raft/core/types';
@@ -14,38 +20,82 @@ import { compareBytes } from './bytes';
 import type { Command, Op } from './command';
 import { CommandDecodeError, decodeCommand } from './command-codec';
 import { resolveConfig, type StateMachineConfig } from './config';
+import { ConsumerOffsets } from './consumer-offsets';
 import { Fnv1a64 } from './digest';
 import { KvStore } from './kv-store';
+import { changeRecordKey, encodeChangeRecord, lazyPrefixes, type KvChange } from './log-records';
 import { PendingMutations, type StateMutations } from './mutations';
 import {
-  decodeRecord,
+  compactIndexKey,
+  decodeRecords,
+  encodeCompactIndexRecord,
   encodeKvRecord,
   encodeMetaRecord,
+  encodeRetainedSizeRecord,
   encodeSessionRecord,
+  encodeTopicMetaRecord,
   kvRecordKey,
   META_RECORD_KEY,
   type MetaState,
   RecordDecodeError,
+  retainedSizeKey,
   sessionRecordKey,
+  topicMetaKey,
 } from './records';
-import type { ApplyError, ApplyResult, CommandOutcome, KeyValue, ReadQuery, ReadResult } from './results';
+import type { ApplyError, ApplyResult, CommandOutcome, KeyValue, OpResponse, ReadQuery, ReadResult, Rejection, TopicInfo } from './results';
 import { type SessionEntry, SessionTable } from './sessions';
+import { TopicTable, type TopicSink } from './topics';
 import { validateCommand } from './validate';
+
+/** How many items each in-memory structure holds. Topic records and KV changes are never among them. */
+export interface ResidentCounts {
+  readonly kvKeys: number;
+  readonly sessions: number;
+  readonly topics: number;
+  readonly groupOffsets: number;
+  /** Compaction index entries (distinct keys of compacted topics). */
+  readonly compactKeys: number;
+  /** Sizes of retained records of topics with a retention limit. */
+  readonly retainedSizes: number;
+}
+
+// Tags of the lazy mutations in the running log digest.
+const LAZY_PUT = Uint8Array.of(1);
+const LAZY_DEL = Uint8Array.of(2);
 
 export class StateMachine {
   private readonly config: StateMachineConfig;
   private readonly pending = new PendingMutations();
   private kv: KvStore;
   private sessions: SessionTable;
+  private topics: TopicTable;
+  private offsets: ConsumerOffsets;
   private applied = 0;
   /** Largest stampMs of any applied command: the state machine's only notion of "now". */
   private maxStampMs = 0;
+  /** Running hash over every lazy record mutation, in apply order (persisted in meta). */
+  private logDigest = new Fnv1a64();
+  private logDigestMoved = false;
+  /** Revision and next seq of the KV change log: changes of one revision are numbered from 0. */
+  private changeRevision = 0;
+  private changeSeq = 0;
 
   /** An empty state machine; throws StateMachineConfigError on a bad config field. */
   constructor(config: Partial<StateMachineConfig> = {}) {
     this.config = resolveConfig(config);
     this.kv = new KvStore(this.onKvChange);
     this.sessions = new SessionTable(this.config, this.onSessionChange);
+    this.topics = new TopicTable(this.config.topicsMax, this.sink);
+    this.offsets = new ConsumerOffsets(this.config.groupOffsetsMax, this.sink.put);
+  }
+
+  /**
+   * Key prefixes (SM keyspace) of the lazy records: topic records and the KV change log. Storage
+   * must not load them at start-up (LogStore.open's lazyStateMachinePrefixes); restore() does
+   * not need them, and checks but drops any it is given.
+   */
+  static lazyRecordPrefixes(): Uint8Array[] {
+    return lazyPrefixes();
   }
 
   /**
@@ -63,25 +113,22 @@ export class StateMachine {
       throw new RangeError(`restore: appliedIndex must be a non-negative safe integer, got ${appliedIndex}`);
     }
     const sm = new StateMachine(config);
-    let meta: MetaState = { revision: 0, maxStampMs: 0 };
-    const kvs: KeyValue[] = [];
-    const sessions: SessionEntry[] = [];
-    for (const [key, value] of records) {
-      const rec = decodeRecord(key, value);
-      if (rec.kind === 'meta') meta = rec.meta;
-      else if (rec.kind === 'kv') kvs.push(rec.kv);
-      else sessions.push(rec.session);
-    }
+    const d = decodeRecords(records);
+    const meta = d.meta ?? { revision: 0, maxStampMs: 0, logDigest: new Fnv1a64().toBytes() };
     if (meta.revision > appliedIndex) {
       throw new RecordDecodeError(`revision ${meta.revision} is beyond the applied index ${appliedIndex}`);
     }
-    if (sessions.some((s) => s.lastUsedMs > meta.maxStampMs)) {
+    if (d.sessions.some((s) => s.lastUsedMs > meta.maxStampMs)) {
       throw new RecordDecodeError(`a session was used after the latest stamp ${meta.maxStampMs}`);
     }
-    sm.kv = KvStore.load(kvs, meta.revision, sm.onKvChange);
-    sm.sessions = SessionTable.load(sessions, sm.config, sm.onSessionChange);
+    sm.kv = KvStore.load(d.kvs, meta.revision, sm.onKvChange);
+    sm.sessions = SessionTable.load(d.sessions, sm.config, sm.onSessionChange);
+    sm.topics = TopicTable.load(d.topics, sm.config.topicsMax, sm.sink);
+    const topics = sm.topics;
+    sm.offsets = ConsumerOffsets.load(d.groupOffsets, sm.config, (t) => topics.info(t), sm.sink.put);
     sm.applied = appliedIndex;
     sm.maxStampMs = meta.maxStampMs;
+    sm.logDigest = Fnv1a64.fromBytes(meta.logDigest);
     return sm;
   }
 
@@ -93,6 +140,27 @@ export class StateMachine {
   /** Raft index of the last entry that changed the KV keyspace (etcd's store revision). */
   get revision(): number {
     return this.kv.revision;
+  }
+
+  /** A topic's metadata, or undefined if there is no such topic. */
+  topicInfo(topic: string): TopicInfo | undefined {
+    return this.topics.info(topic);
+  }
+
+  /** Every topic, sorted by name. */
+  listTopics(): TopicInfo[] {
+    return this.topics.list();
+  }
+
+  /** The committed offset of `group` in `topic` (the next offset to consume), if any. */
+  fetchOffset(group: string, topic: string): number | undefined {
+    return this.offsets.get(group, topic);
+  }
+
+  /** Sizes of the in-memory structures (for tests and metrics): none grows with topic records. */
+  residentCounts(): ResidentCounts {
+    const { compactKeys, retainedSizes } = this.topics.residentCounts();
+    return { kvKeys: this.kv.size, sessions: this.sessions.size, topics: this.topics.size, groupOffsets: this.offsets.size, compactKeys, retainedSizes };
   }
 
   /**
@@ -115,11 +183,12 @@ export class StateMachine {
       if (!(err instanceof CommandDecodeError)) throw err;
       return this.failure(entry.index, { code: 'decode_error', reason: err.message });
     }
-    const metaBefore = this.meta();
+    const revisionBefore = this.revision;
+    const stampBefore = this.maxStampMs;
+    this.logDigestMoved = false;
     const result = this.applyCommand(cmd, entry.index);
-    const metaAfter = this.meta();
-    if (metaAfter.revision !== metaBefore.revision || metaAfter.maxStampMs !== metaBefore.maxStampMs) {
-      this.pending.put(META_RECORD_KEY, encodeMetaRecord(metaAfter));
+    if (this.revision !== revisionBefore || this.maxStampMs !== stampBefore || this.logDigestMoved) {
+      this.pending.put(META_RECORD_KEY, encodeMetaRecord(this.meta()));
     }
     return result;
   }
@@ -142,19 +211,31 @@ export class StateMachine {
     return this.pending.drain(this.applied);
   }
 
-  /** The whole state as records, sorted by key: a snapshot for InstallSnapshot or a fresh store. */
+  /**
+   * The in-memory state as records, sorted by key: what restore() needs. A full snapshot (for
+   * InstallSnapshot or a fresh store) is these plus the lazy records, which only storage has
+   * (scan the lazyRecordPrefixes() ranges).
+   */
   snapshotRecords(): Array<[Uint8Array, Uint8Array]> {
-    const records: Array<[Uint8Array, Uint8Array]> = [];
+    // Built in key order, one record kind (first key byte) after the other: g i k m s t z.
+    const records = this.offsets.records();
+    for (const [topic, e] of this.topics.compactEntries()) records.push([compactIndexKey(topic, e.key), encodeCompactIndexRecord(e.offset, e.size)]);
     for (const kv of this.kv.entries()) records.push([kvRecordKey(kv.key), encodeKvRecord(kv)]);
     records.push([META_RECORD_KEY, encodeMetaRecord(this.meta())]);
     const sessions: Array<[Uint8Array, Uint8Array]> = this.sessions
       .entries()
       .map((s) => [sessionRecordKey(s.clientId), encodeSessionRecord(s)]);
     sessions.sort((a, b) => compareBytes(a[0], b[0]));
-    return records.concat(sessions);
+    for (const session of sessions) records.push(session);
+    for (const info of this.topics.list()) records.push([topicMetaKey(info.topic), encodeTopicMetaRecord(info)]);
+    for (const [topic, offset, size] of this.topics.retainedSizes()) records.push([retainedSizeKey(topic, offset), encodeRetainedSizeRecord(size)]);
+    return records;
   }
 
-  /** FNV-1a 64 over the applied index and every record: equal digests mean equal states. */
+  /**
+   * FNV-1a 64 over the applied index and every in-memory record, whose meta record carries the
+   * running hash of the lazy records: equal digests mean equal states, topic records included.
+   */
   stateDigest(): string {
     const hash = new Fnv1a64().update(new ByteWriter().uvarint(this.applied).finish());
     for (const [key, value] of this.snapshotRecords()) hash.update(new ByteWriter().bytes(key).bytes(value).finish());
@@ -166,7 +247,7 @@ export class StateMachine {
     this.sessions.expire(this.maxStampMs);
     const invalid = validateCommand(cmd, this.config);
     if (invalid !== null) return this.failure(index, { code: 'invalid_command', reason: invalid });
-    if (cmd.session === undefined) return this.success(index, this.execute(cmd.op, index), false);
+    if (cmd.session === undefined) return this.answer(index, this.execute(cmd, index), false);
 
     const { clientId, seq } = cmd.session;
     const known = this.sessions.get(clientId);
@@ -175,20 +256,46 @@ export class StateMachine {
     }
     if (known !== undefined && seq === known.lastSeq) {
       this.sessions.touch(clientId, this.maxStampMs);
-      return this.success(index, known.outcome, true);
+      return this.answer(index, known.outcome, true);
     }
-    const outcome = this.execute(cmd.op, index);
+    const outcome = this.execute(cmd, index);
     this.sessions.record(clientId, seq, this.maxStampMs, outcome);
-    return this.success(index, outcome, false);
+    return this.answer(index, outcome, false);
   }
 
-  /** Every write of one entry carries the entry's index as its revision. */
-  private execute(op: Op, index: number): CommandOutcome {
-    const response = applyOp(this.kv, op, index);
-    return { revision: this.kv.revision, response };
+  /**
+   * Every KV write of one entry carries the entry's index as its revision; topic records carry
+   * it as raftIndex and the command's stamp as timestampMs. A rejection has written nothing.
+   */
+  private execute(cmd: Command, index: number): CommandOutcome {
+    const result = this.executeOp(cmd.op, index, cmd.stampMs);
+    return 'code' in result ? { revision: this.kv.revision, rejection: result } : { revision: this.kv.revision, response: result };
   }
 
-  private success(index: number, outcome: CommandOutcome, duplicate: boolean): ApplyResult {
+  private executeOp(op: Op, index: number, stampMs: number): OpResponse | Rejection {
+    switch (op.type) {
+      case 'put':
+      case 'delete':
+      case 'txn':
+        return applyOp(this.kv, op, index);
+      case 'createTopic': {
+        const r = this.topics.create(op.topic, op.policy);
+        return 'code' in r ? r : { type: 'createTopic', created: r.created };
+      }
+      case 'append':
+        return this.topics.append(op.topic, op.records, index, stampMs);
+      case 'commitOffset':
+        return this.offsets.commit(op, this.topics.info(op.topic));
+      default: {
+        const never: never = op;
+        throw new TypeError(`unknown op ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** A fresh or cached outcome as the entry's result (a rejection is an error result). */
+  private answer(index: number, outcome: CommandOutcome, duplicate: boolean): ApplyResult {
+    if ('rejection' in outcome) return this.failure(index, outcome.rejection);
     return { kind: 'ok', index, revision: outcome.revision, response: outcome.response, duplicate };
   }
 
@@ -197,13 +304,43 @@ export class StateMachine {
   }
 
   private meta(): MetaState {
-    return { revision: this.kv.revision, maxStampMs: this.maxStampMs };
+    return { revision: this.kv.revision, maxStampMs: this.maxStampMs, logDigest: this.logDigest.toBytes() };
   }
 
-  private readonly onKvChange = (key: Uint8Array, kv: KeyValue | null): void => {
+  /** Every KV change is persisted and also appended to the change log (for Watch). */
+  private readonly onKvChange = (key: Uint8Array, kv: KeyValue | null, revision: number): void => {
     if (kv === null) this.pending.del(kvRecordKey(key));
     else this.pending.put(kvRecordKey(key), encodeKvRecord(kv));
+    if (revision !== this.changeRevision) {
+      this.changeRevision = revision;
+      this.changeSeq = 0;
+    }
+    const change: KvChange =
+      kv === null
+        ? { revision, kind: 'delete', key, createRevision: 0, modRevision: revision, version: 0 }
+        : { revision, kind: 'put', key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
+    this.sink.putLazy(changeRecordKey(revision, this.changeSeq++), encodeChangeRecord(change));
   };
+
+  /** Where topics and offsets write; lazy writes also feed the running log digest. */
+  private readonly sink: TopicSink = {
+    put: (key, value) => this.pending.put(key, value),
+    del: (key) => this.pending.del(key),
+    putLazy: (key, value) => {
+      this.pending.put(key, value);
+      this.hashLazy(LAZY_PUT, key, value);
+    },
+    delLazy: (key) => {
+      this.pending.del(key);
+      this.hashLazy(LAZY_DEL, key, null);
+    },
+  };
+
+  private hashLazy(tag: Uint8Array, key: Uint8Array, value: Uint8Array | null): void {
+    this.logDigest.update(tag).update(new ByteWriter().uvarint(key.length).finish()).update(key);
+    if (value !== null) this.logDigest.update(new ByteWriter().uvarint(value.length).finish()).update(value);
+    this.logDigestMoved = true;
+  }
 
   private readonly onSessionChange = (clientId: string, entry: SessionEntry | null): void => {
     if (entry === null) this.pending.del(sessionRecordKey(clientId));

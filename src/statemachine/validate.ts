@@ -5,7 +5,21 @@
  */
 
 import { bytesToKeyString, utf8 } from './bytes';
-import type { Command, Compare, DeleteOp, Op, RangeOp, TxnOp, TxnRequestOp } from './command';
+import {
+  recordBytes,
+  utf8ByteLength,
+  type AppendOp,
+  type AppendRecord,
+  type Command,
+  type CommitOffsetOp,
+  type Compare,
+  type DeleteOp,
+  type Op,
+  type RangeOp,
+  type TopicPolicy,
+  type TxnOp,
+  type TxnRequestOp,
+} from './command';
 import type { StateMachineConfig } from './config';
 import { rangeContains } from './key-range';
 
@@ -34,6 +48,12 @@ function validateOp(op: Op | TxnRequestOp, config: StateMachineConfig): string |
       return checkKey(op.key, config) ?? checkRangeEnd(op.rangeEnd, config);
     case 'txn':
       return validateTxn(op, config);
+    case 'createTopic':
+      return topicNameProblem(op.topic) ?? checkPolicy(op.policy);
+    case 'append':
+      return validateAppend(op, config);
+    case 'commitOffset':
+      return validateCommitOffset(op, config);
     default: {
       const never: never = op;
       return `unknown op ${JSON.stringify(never)}`;
@@ -108,5 +128,81 @@ function checkRangeEnd(rangeEnd: Uint8Array | undefined, config: StateMachineCon
 
 function checkValue(value: Uint8Array, config: StateMachineConfig): string | null {
   if (value.length > config.valueBytesMax) return `value is ${value.length} bytes, max ${config.valueBytesMax}`;
+  return null;
+}
+
+/** Kafka's topic name rule: 1..249 characters of [a-zA-Z0-9._-], and not "." or "..". */
+export const TOPIC_NAME_CHARS_MAX = 249;
+const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+// C0 controls and DEL: a group name is printed in logs and its records use NUL as a separator.
+const CONTROL_CHAR_PATTERN = /[\u0000-\u001f\u007f]/;
+
+/** Why `topic` is not a valid topic name, or null. Depends on nothing else, so keys can use it. */
+export function topicNameProblem(topic: string): string | null {
+  if (topic.length === 0) return 'topic name is empty';
+  if (topic.length > TOPIC_NAME_CHARS_MAX) return `topic name is ${topic.length} characters, max ${TOPIC_NAME_CHARS_MAX}`;
+  if (!TOPIC_NAME_PATTERN.test(topic)) return `topic name ${JSON.stringify(topic)} has a character outside [a-zA-Z0-9._-]`;
+  if (topic === '.' || topic === '..') return `topic name may not be ${JSON.stringify(topic)}`;
+  return null;
+}
+
+/** Why `group` is not a valid consumer group name (1..groupBytesMax bytes of UTF-8, no control characters), or null. */
+export function groupNameProblem(group: string, groupBytesMax: number): string | null {
+  const n = utf8ByteLength(group);
+  if (n === 0) return 'group name is empty';
+  if (n > groupBytesMax) return `group name is ${n} bytes, max ${groupBytesMax} (groupBytesMax)`;
+  if (CONTROL_CHAR_PATTERN.test(group)) return 'group name contains a control character';
+  return null;
+}
+
+function checkPolicy(policy: TopicPolicy): string | null {
+  if (policy.kind === 'compact') return null;
+  if (policy.kind !== 'retain') return `unknown topic policy ${JSON.stringify(policy)}`;
+  for (const field of ['retainRecords', 'retainBytes'] as const) {
+    const n = policy[field];
+    if (n !== undefined && (!Number.isSafeInteger(n) || n < 1)) return `policy.${field} must be a positive integer (or absent for no limit), got ${n}`;
+  }
+  return null;
+}
+
+function validateAppend(op: AppendOp, config: StateMachineConfig): string | null {
+  const topicReason = topicNameProblem(op.topic);
+  if (topicReason !== null) return topicReason;
+  const n = op.records.length;
+  if (n === 0) return 'append has no records';
+  if (n > config.appendRecordsMax) return `append has ${n} records, max ${config.appendRecordsMax} (appendRecordsMax)`;
+  let batchBytes = 0;
+  for (let i = 0; i < n; i++) {
+    const record = op.records[i]!;
+    const reason = checkAppendRecord(record, config);
+    if (reason !== null) return `records[${i}]: ${reason}`;
+    batchBytes += recordBytes(record);
+  }
+  if (batchBytes > config.appendBytesMax) return `append batch is ${batchBytes} bytes, max ${config.appendBytesMax} (appendBytesMax)`;
+  return null;
+}
+
+function checkAppendRecord(record: AppendRecord, config: StateMachineConfig): string | null {
+  if (record.key !== undefined) {
+    if (record.key.length === 0) return 'key is empty (omit it for a record without a key)';
+    if (record.key.length > config.keyBytesMax) return `key is ${record.key.length} bytes, max ${config.keyBytesMax} (keyBytesMax)`;
+  }
+  if (record.value.length > config.valueBytesMax) return `value is ${record.value.length} bytes, max ${config.valueBytesMax} (valueBytesMax)`;
+  const headers = record.headers ?? [];
+  if (headers.length > config.recordHeadersMax) return `${headers.length} headers, max ${config.recordHeadersMax} (recordHeadersMax)`;
+  for (let h = 0; h < headers.length; h++) {
+    const [name, value] = headers[h]!;
+    const nameBytes = utf8ByteLength(name);
+    if (nameBytes === 0) return `headers[${h}] name is empty`;
+    if (nameBytes > config.headerNameBytesMax) return `headers[${h}] name is ${nameBytes} bytes, max ${config.headerNameBytesMax} (headerNameBytesMax)`;
+    if (value.length > config.valueBytesMax) return `headers[${h}] value is ${value.length} bytes, max ${config.valueBytesMax} (valueBytesMax)`;
+  }
+  return null;
+}
+
+function validateCommitOffset(op: CommitOffsetOp, config: StateMachineConfig): string | null {
+  const reason = groupNameProblem(op.group, config.groupBytesMax) ?? topicNameProblem(op.topic);
+  if (reason !== null) return reason;
+  if (!Number.isSafeInteger(op.offset) || op.offset < 0) return `offset must be a non-negative integer, got ${op.offset}`;
   return null;
 }

@@ -1,7 +1,23 @@
 /** fast-check generators of commands in canonical form (absent rather than empty/false/0). */
 
 import fc from 'fast-check';
-import type { Command, Compare, CompareResult, DeleteOp, Op, PutOp, RangeOp, TxnOp, TxnRequestOp } from '../../src/statemachine/command';
+import type {
+  AppendOp,
+  AppendRecord,
+  Command,
+  CommitOffsetOp,
+  Compare,
+  CompareResult,
+  CreateTopicOp,
+  DeleteOp,
+  Op,
+  PutOp,
+  RangeOp,
+  TopicOp,
+  TopicPolicy,
+  TxnOp,
+  TxnRequestOp,
+} from '../../src/statemachine/command';
 
 export interface CommandShape {
   readonly key: fc.Arbitrary<Uint8Array>;
@@ -11,6 +27,24 @@ export interface CommandShape {
   readonly stampMs: fc.Arbitrary<number>;
   readonly count: fc.Arbitrary<number>;
   readonly opsMax: number;
+  /** When present, commands include topic ops (createTopic, append, commitOffset). */
+  readonly topics?: TopicShape;
+}
+
+export interface TopicShape {
+  readonly topic: fc.Arbitrary<string>;
+  readonly group: fc.Arbitrary<string>;
+  readonly headerName: fc.Arbitrary<string>;
+  /** Record keys: absent (null) or bytes. */
+  readonly recordKey: fc.Arbitrary<Uint8Array | null>;
+  readonly recordValue: fc.Arbitrary<Uint8Array>;
+  /** retainRecords / retainBytes values when present. */
+  readonly retainRecords: fc.Arbitrary<number>;
+  readonly retainBytes: fc.Arbitrary<number>;
+  readonly offset: fc.Arbitrary<number>;
+  readonly recordsMin: number;
+  readonly recordsMax: number;
+  readonly headersMax: number;
 }
 
 /** Anything the codec must carry: arbitrary bytes and numbers up to 2^53 - 1. */
@@ -69,9 +103,72 @@ export function txnArb(s: CommandShape): fc.Arbitrary<TxnOp> {
     .map(([compare, success, failure]): TxnOp => ({ type: 'txn', compare, success, failure }));
 }
 
-export function opArb(s: CommandShape): fc.Arbitrary<Op> {
-  return fc.oneof(putArb(s), deleteArb(s), txnArb(s));
+export function policyArb(t: TopicShape): fc.Arbitrary<TopicPolicy> {
+  return fc.oneof(
+    fc.constant<TopicPolicy>({ kind: 'compact' }),
+    fc.tuple(fc.option(t.retainRecords), fc.option(t.retainBytes)).map(([records, bytes]): TopicPolicy => {
+      const policy: { kind: 'retain'; retainRecords?: number; retainBytes?: number } = { kind: 'retain' };
+      if (records !== null) policy.retainRecords = records;
+      if (bytes !== null) policy.retainBytes = bytes;
+      return policy;
+    }),
+  );
 }
+
+export function createTopicArb(t: TopicShape): fc.Arbitrary<CreateTopicOp> {
+  return fc.tuple(t.topic, policyArb(t)).map(([topic, policy]): CreateTopicOp => ({ type: 'createTopic', topic, policy }));
+}
+
+export function appendRecordArb(t: TopicShape): fc.Arbitrary<AppendRecord> {
+  const headers = fc.array(fc.tuple(t.headerName, t.recordValue), { maxLength: t.headersMax });
+  return fc.tuple(t.recordKey, t.recordValue, headers).map(([key, value, hs]) => {
+    const record: { key?: Uint8Array; value: Uint8Array; headers?: Array<[string, Uint8Array]> } = { value };
+    if (key !== null) record.key = key;
+    if (hs.length > 0) record.headers = hs;
+    return record;
+  });
+}
+
+export function appendArb(t: TopicShape): fc.Arbitrary<AppendOp> {
+  return fc
+    .tuple(t.topic, fc.array(appendRecordArb(t), { minLength: t.recordsMin, maxLength: t.recordsMax }))
+    .map(([topic, records]): AppendOp => ({ type: 'append', topic, records }));
+}
+
+export function commitOffsetArb(t: TopicShape): fc.Arbitrary<CommitOffsetOp> {
+  return fc.tuple(t.group, t.topic, t.offset, fc.boolean()).map(
+    ([group, topic, offset, force]): CommitOffsetOp =>
+      force ? { type: 'commitOffset', group, topic, offset, force } : { type: 'commitOffset', group, topic, offset },
+  );
+}
+
+export function topicOpArb(t: TopicShape): fc.Arbitrary<TopicOp> {
+  return fc.oneof(
+    { weight: 1, arbitrary: createTopicArb(t) },
+    { weight: 3, arbitrary: appendArb(t) },
+    { weight: 1, arbitrary: commitOffsetArb(t) },
+  );
+}
+
+export function opArb(s: CommandShape): fc.Arbitrary<Op> {
+  const kv = fc.oneof(putArb(s), deleteArb(s), txnArb(s));
+  return s.topics === undefined ? kv : fc.oneof(kv, topicOpArb(s.topics));
+}
+
+/** Anything the codec must carry, topic ops included: any strings, any numbers, empty keys. */
+export const wideTopicShape: TopicShape = {
+  topic: fc.string({ unit: 'binary', maxLength: 8 }),
+  group: fc.string({ unit: 'binary', maxLength: 8 }),
+  headerName: fc.string({ unit: 'binary', maxLength: 6 }),
+  recordKey: fc.option(fc.uint8Array({ maxLength: 8 })),
+  recordValue: fc.uint8Array({ maxLength: 12 }),
+  retainRecords: fc.maxSafeNat(),
+  retainBytes: fc.maxSafeNat(),
+  offset: fc.maxSafeNat(),
+  recordsMin: 0,
+  recordsMax: 4,
+  headersMax: 3,
+};
 
 export function commandArb(s: CommandShape): fc.Arbitrary<Command> {
   const session = fc.option(fc.record({ clientId: s.clientId, seq: s.seq }));

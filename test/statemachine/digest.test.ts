@@ -29,3 +29,18 @@ describe('FNV-1a 64', () => {
     );
   });
 });
+
+describe('FNV-1a 64 state persistence (the running log digest)', () => {
+  test('property: resuming from toBytes() equals hashing without a break', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 64 }), (first, second) => {
+        const saved = new Fnv1a64().update(first).toBytes();
+        expect(saved).toHaveLength(8);
+        expect(Fnv1a64.fromBytes(saved).update(second).hex()).toBe(new Fnv1a64().update(first).update(second).hex());
+        expect(Buffer.from(saved).toString('hex')).toBe(new Fnv1a64().update(first).hex());
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => Fnv1a64.fromBytes(new Uint8Array(7))).toThrow(RangeError);
+  });
+});

@@ -5,6 +5,7 @@ import { fromUtf8, utf8 } from '../../src/statemachine/bytes';
 import type { Command, Op, Session } from '../../src/statemachine/command';
 import { encodeCommand } from '../../src/statemachine/command-codec';
 import type { StateMachineConfig } from '../../src/statemachine/config';
+import type { StateMutations } from '../../src/statemachine/mutations';
 import type { ApplyResult, KeyValue, OpResponse } from '../../src/statemachine/results';
 import { StateMachine } from '../../src/statemachine/state-machine';
 
@@ -36,12 +37,13 @@ export class Replica {
     return this.sm.apply(entryOf(this.sm.appliedIndex + 1, data, type));
   }
 
-  /** Drains the pending mutations into `db`, as the storage layer's batch write would. */
-  persist(): void {
+  /** Drains the pending mutations into `db`, as the storage layer's batch write would; returns them. */
+  persist(): StateMutations {
     const m = this.sm.takeMutations();
     for (const [k, v] of m.puts) this.db.set(Buffer.from(k).toString('latin1'), [k, v]);
     for (const k of m.dels) this.db.delete(Buffer.from(k).toString('latin1'));
     this.dbAppliedIndex = m.appliedIndex;
+    return m;
   }
 
   /** A state machine rebuilt from `db`, as after a restart. */
@@ -67,4 +69,33 @@ export class Replica {
 export function okResponse(result: ApplyResult): OpResponse {
   if (result.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(result)}`);
   return result.response;
+}
+
+/** Whether a record key is under one of the lazy prefixes (topic records, KV change log). */
+export function isLazy(key: Uint8Array): boolean {
+  return StateMachine.lazyRecordPrefixes().some((p) => Buffer.from(key.subarray(0, p.length)).equals(p));
+}
+
+/** The mutations without the lazy records. */
+export function withoutLazy(m: StateMutations): StateMutations {
+  return { puts: m.puts.filter(([k]) => !isLazy(k)), dels: m.dels.filter((k) => !isLazy(k)), appliedIndex: m.appliedIndex };
+}
+
+/** The db's records with keys in [gte, lt), in key order, as LogStore.scanStateMachine returns them. */
+export function scanDb(r: Replica, range: { gte: Uint8Array; lt: Uint8Array }): Array<[Uint8Array, Uint8Array]> {
+  return [...r.db.values()]
+    .filter(([k]) => Buffer.compare(k, range.gte) >= 0 && Buffer.compare(k, range.lt) < 0)
+    .sort((x, y) => Buffer.compare(x[0], y[0]));
+}
+
+/** Narrows an ApplyResult to a rejection and returns it. */
+export function rejection(result: ApplyResult): { status: string; reason: string } {
+  if (result.kind !== 'error' || result.error.code !== 'rejected') throw new Error(`expected a rejection, got ${JSON.stringify(result)}`);
+  return result.error;
+}
+
+/** Narrows an ApplyResult to invalid_command and returns its reason. */
+export function invalidReason(result: ApplyResult): string {
+  if (result.kind !== 'error' || result.error.code !== 'invalid_command') throw new Error(`expected invalid_command, got ${JSON.stringify(result)}`);
+  return result.error.reason;
 }

@@ -3,7 +3,7 @@
  * filtered and sorted on every read. The property test checks the real store against it.
  */
 
-import type { Compare, Op, TxnRequestOp } from '../../src/statemachine/command';
+import type { Compare, KvOp, TxnRequestOp } from '../../src/statemachine/command';
 import type { KeyValue, OpResponse, TxnOpResponse } from '../../src/statemachine/results';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -22,7 +22,7 @@ export class ModelKv {
     return [...this.kvs.values()].sort((a, b) => Buffer.compare(a.key, b.key));
   }
 
-  apply(op: Op, index: number): OpResponse {
+  apply(op: KvOp, index: number): OpResponse {
     if (op.type !== 'txn') return this.applySub(op, index) as OpResponse;
     const succeeded = op.compare.every((c) => this.holds(c));
     const responses = (succeeded ? op.success : op.failure).map((sub) => this.applySub(sub, index));

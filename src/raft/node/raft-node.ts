@@ -50,6 +50,10 @@ export class RaftNode {
   private stopped = false;
   private fatal: Error | null = null;
   private stateMachineDirty = false;
+  /** Applied index of the state machine's last write that reached LevelDB. */
+  private durableApplied = 0;
+  private durableWaiters: { index: number; resolve: () => void }[] = [];
+  private readonly appliedListeners = new Set<() => void>();
 
   private constructor(
     private readonly opts: RaftNodeOptions,
@@ -60,14 +64,17 @@ export class RaftNode {
 
   /** Reads the node's LevelDB back (verifying every checksum) and resumes where it stopped. */
   static async open(opts: RaftNodeOptions): Promise<RaftNode> {
-    const { store, initial, stateMachineRecords } = await LogStore.open(opts.dataDir);
+    // Topic records and the KV change log stay on disk: start-up loads only the small state.
+    const { store, initial, stateMachineRecords } = await LogStore.open(opts.dataDir, { lazyStateMachinePrefixes: StateMachine.lazyRecordPrefixes() });
     const sm = StateMachine.restore(stateMachineRecords, initial.applied, opts.stateMachine);
     const core = new RaftCore(opts.raft, initial, new SeededRand(randomInt(2 ** 31)));
     opts.log.info(
       { term: initial.hardState.term, commit: initial.hardState.commit, lastIndex: store.lastIndex(), applied: initial.applied },
       'raft state restored',
     );
-    return new RaftNode(opts, core, store, sm);
+    const node = new RaftNode(opts, core, store, sm);
+    node.durableApplied = initial.applied;
+    return node;
   }
 
   start(): void {
@@ -162,6 +169,26 @@ export class RaftNode {
     return h.hex();
   }
 
+  /** Resolves once everything the state machine applied up to `index` is in LevelDB (for scans). */
+  stateDurable(index: number): Promise<void> {
+    if (this.durableApplied >= index) return Promise.resolve();
+    this.assertRunning();
+    this.stateMachineDirty = true; // make sure a write happens even if nothing else is pending
+    this.schedule();
+    return new Promise((resolve) => this.durableWaiters.push({ index, resolve }));
+  }
+
+  /** State-machine records in [gte, lt) from LevelDB (topic records, the KV change log). */
+  scanStateMachine(gte: Uint8Array, lt: Uint8Array, limit: number): Promise<Array<[Uint8Array, Uint8Array]>> {
+    return this.store.scanStateMachine(gte, lt, limit);
+  }
+
+  /** Called after every loop turn that applied entries (subscriptions and watches wake on it). */
+  onApplied(listener: () => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
   read(query: ReadQuery): ReadResult {
     return this.stateMachine.read(query);
   }
@@ -205,6 +232,7 @@ export class RaftNode {
       entries: rd?.entries,
       stateMachine: sm ? { puts: sm.puts, dels: sm.dels, applied: sm.appliedIndex } : undefined,
     });
+    if (sm) this.markDurable(sm.appliedIndex);
     if (!rd) return;
     this.sendMessages(rd, false);
     this.apply(rd.committedEntries);
@@ -215,6 +243,18 @@ export class RaftNode {
     }
     this.releaseReads();
     this.core.advance(rd);
+    if (rd.committedEntries.length > 0) for (const l of this.appliedListeners) l();
+  }
+
+  private markDurable(applied: number): void {
+    this.durableApplied = applied;
+    if (this.durableWaiters.length === 0) return;
+    const still: typeof this.durableWaiters = [];
+    for (const w of this.durableWaiters) {
+      if (w.index <= applied) w.resolve();
+      else still.push(w);
+    }
+    this.durableWaiters = still;
   }
 
   private sendMessages(rd: Ready, early: boolean): void {

@@ -43,3 +43,11 @@ export class StorageInvariantError extends Error {
     this.name = 'StorageInvariantError';
   }
 }
+
+/** A read on a store that was closed. A bug of the caller, like StorageInvariantError. */
+export class StorageClosedError extends Error {
+  constructor(readonly dir: string) {
+    super(`LogStore in ${dir} is closed`);
+    this.name = 'StorageClosedError';
+  }
+}

@@ -1,5 +1,5 @@
 /** Public face of the durable log: open a node's store, write batches, read back on restart. */
-export { LogStore, type OpenedLogStore } from './log-store';
+export { LogStore, type LogStoreOptions, type OpenedLogStore } from './log-store';
 export type { PersistBatch } from './write-plan';
-export { StorageCorruptionError, StorageInvariantError, StorageVersionError, type CorruptionSite } from './errors';
+export { StorageClosedError, StorageCorruptionError, StorageInvariantError, StorageVersionError, type CorruptionSite } from './errors';
 export { FORMAT_VERSION, RECORD_PAYLOAD_BYTES_MAX, STATE_MACHINE_KEY_BYTES_MAX } from './records';

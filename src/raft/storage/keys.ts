@@ -6,7 +6,8 @@
  *   a              applied index of the state machine
  *   e/<u64 BE>     log entry
  *   h              hard state (term, vote, commit)
- *   m/<key bytes>  state-machine record, key chosen by the state machine
+ *   m/<key bytes>  state-machine record, key chosen by the state machine (some of them "lazy":
+ *                  left on disk at start-up and read with LogStore.scanStateMachine)
  *   v              on-disk format version
  */
 
@@ -48,6 +49,22 @@ export function stateMachineKey(userKey: Uint8Array): Uint8Array {
   key.set(userKey, PREFIX_BYTES);
   return key;
 }
+
+/** Every storage key of state-machine records whose SM key starts with `prefix`: [gte, lt). */
+export function stateMachinePrefixRange(prefix: Uint8Array): { gte: Uint8Array; lt: Uint8Array } {
+  if (prefix.length === 0) throw new RangeError('state-machine key prefix is empty');
+  for (let i = prefix.length - 1; i >= 0; i--) {
+    if (prefix[i]! < 0xff) {
+      const end = Uint8Array.from(prefix.subarray(0, i + 1));
+      end[i] = end[i]! + 1;
+      return { gte: stateMachineKey(prefix), lt: stateMachineKey(end) };
+    }
+  }
+  return { gte: stateMachineKey(prefix), lt: STATE_MACHINE_KEYS_END }; // a prefix of 0xff bytes only
+}
+
+/** The first storage key after every state-machine key ('m' then the byte after '/'). */
+export const STATE_MACHINE_KEYS_END: Uint8Array = Uint8Array.of(ASCII_M, ASCII_SLASH + 1);
 
 export function parseKey(key: Uint8Array): ParsedKey {
   if (key.length === 1) {

@@ -2,10 +2,13 @@
  * Reading a node's LevelDB back at start-up: check the format version, decode and verify every
  * record, and check the invariants that hold between records. Anything wrong stops the node with
  * a StorageCorruptionError naming the data dir and the record.
+ *
+ * State-machine records under a lazy prefix are skipped, not even read from disk (the scan
+ * iterates around their key ranges): they are verified when LogStore.scanStateMachine reads them.
  */
 import type { Entry, HardState, RaftInitialState } from '../core/types';
 import { StorageCorruptionError, StorageVersionError, type CorruptionSite } from './errors';
-import { KEY_FORMAT_VERSION, describeKey, parseKey } from './keys';
+import { KEY_FORMAT_VERSION, describeKey, parseKey, stateMachinePrefixRange } from './keys';
 import type { NodeDb } from './level-db';
 import { writeBatch } from './level-db';
 import {
@@ -26,13 +29,14 @@ export interface LoadedState {
   readonly stateMachineRecords: Array<[Uint8Array, Uint8Array]>;
 }
 
-export async function loadOrInitialize(db: NodeDb, dir: string): Promise<LoadedState> {
+export async function loadOrInitialize(db: NodeDb, dir: string, lazyPrefixes: readonly Uint8Array[] = []): Promise<LoadedState> {
+  const segments = segmentsAround(lazyPrefixes); // before any I/O: a bad prefix is a caller bug
   const isFresh = await checkFormatVersion(db, dir);
   if (isFresh) {
     await writeBatch(db, [{ type: 'put', ...encodeFormatVersion(FORMAT_VERSION) }], true);
     return { initial: { hardState: HARD_STATE_ZERO, entries: [], applied: 0 }, stateMachineRecords: [] };
   }
-  const loaded = await scanRecords(db, dir);
+  const loaded = await scanRecords(db, dir, segments);
   checkCrossRecordInvariants(loaded.initial, dir);
   return loaded;
 }
@@ -50,36 +54,65 @@ async function checkFormatVersion(db: NodeDb, dir: string): Promise<boolean> {
   return false;
 }
 
-async function scanRecords(db: NodeDb, dir: string): Promise<LoadedState> {
+/** A key range of one iteration; an absent bound is open. */
+export interface KeySegment {
+  readonly gte?: Uint8Array;
+  readonly lt?: Uint8Array;
+}
+
+/**
+ * The whole key space minus the lazy prefixes' ranges, as ascending disjoint segments. Throws
+ * RangeError on an empty prefix (it would make every state-machine record lazy, the meta too).
+ */
+export function segmentsAround(lazyPrefixes: readonly Uint8Array[]): KeySegment[] {
+  const ranges = lazyPrefixes.map(stateMachinePrefixRange).sort((a, b) => Buffer.compare(a.gte, b.gte));
+  const segments: KeySegment[] = [];
+  let from: Uint8Array | undefined;
+  for (const range of ranges) {
+    if (from !== undefined && Buffer.compare(range.gte, from) <= 0) {
+      // Overlaps, touches or nests in the previous range: extend the skipped part if needed.
+      if (Buffer.compare(range.lt, from) > 0) from = range.lt;
+      continue;
+    }
+    segments.push(from === undefined ? { lt: range.gte } : { gte: from, lt: range.gte });
+    from = range.lt;
+  }
+  segments.push(from === undefined ? {} : { gte: from });
+  return segments;
+}
+
+async function scanRecords(db: NodeDb, dir: string, segments: readonly KeySegment[]): Promise<LoadedState> {
   let hardState = HARD_STATE_ZERO;
   let applied = 0;
   const entries: Entry[] = [];
   const stateMachineRecords: Array<[Uint8Array, Uint8Array]> = [];
-  // Keys arrive in byte order, so entries arrive in index order (big-endian keys).
-  for await (const [key, value] of db.iterator()) {
-    const parsed = parseKey(key);
-    const recordSite = { kind: 'record', key: describeKey(key) } as const;
-    switch (parsed.kind) {
-      case 'formatVersion':
-        break; // checked before the scan
-      case 'hardState':
-        hardState = orThrow(decodeHardState(value), dir, recordSite);
-        break;
-      case 'applied':
-        applied = orThrow(decodeAppliedIndex(value), dir, recordSite);
-        break;
-      case 'entry':
-        checkNoGap(entries, parsed.index, dir);
-        entries.push(orThrow(decodeEntry(parsed.index, value), dir, { kind: 'entry', index: parsed.index }));
-        break;
-      case 'stateMachine':
-        stateMachineRecords.push([parsed.userKey, orThrow(decodeStateMachineRecord(parsed.userKey, value), dir, recordSite)]);
-        break;
-      case 'invalid':
-        throw new StorageCorruptionError(dir, recordSite, parsed.reason);
-      default: {
-        const unreachable: never = parsed;
-        throw new Error(`unhandled key kind ${JSON.stringify(unreachable)}`);
+  // Keys arrive in byte order (segments ascend), so entries arrive in index order (big-endian keys).
+  for (const segment of segments) {
+    for await (const [key, value] of db.iterator(segment)) {
+      const parsed = parseKey(key);
+      const recordSite = { kind: 'record', key: describeKey(key) } as const;
+      switch (parsed.kind) {
+        case 'formatVersion':
+          break; // checked before the scan
+        case 'hardState':
+          hardState = orThrow(decodeHardState(value), dir, recordSite);
+          break;
+        case 'applied':
+          applied = orThrow(decodeAppliedIndex(value), dir, recordSite);
+          break;
+        case 'entry':
+          checkNoGap(entries, parsed.index, dir);
+          entries.push(orThrow(decodeEntry(parsed.index, value), dir, { kind: 'entry', index: parsed.index }));
+          break;
+        case 'stateMachine':
+          stateMachineRecords.push([parsed.userKey, orThrow(decodeStateMachineRecord(parsed.userKey, value), dir, recordSite)]);
+          break;
+        case 'invalid':
+          throw new StorageCorruptionError(dir, recordSite, parsed.reason);
+        default: {
+          const unreachable: never = parsed;
+          throw new Error(`unhandled key kind ${JSON.stringify(unreachable)}`);
+        }
       }
     }
   }

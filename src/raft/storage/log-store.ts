@@ -4,17 +4,31 @@
  * database handle; the decisions live in pure functions (load.ts reads, write-plan.ts writes).
  */
 import type { HardState, RaftInitialState } from '../core/types';
-import { StorageInvariantError } from './errors';
+import { StorageClosedError, StorageCorruptionError, StorageInvariantError } from './errors';
+import { STATE_MACHINE_KEYS_END, describeKey, parseKey, stateMachineKey } from './keys';
 import { openNodeDb, writeBatch, type NodeDb } from './level-db';
-import { loadOrInitialize } from './load';
+import { loadOrInitialize, segmentsAround } from './load';
+import { decodeStateMachineRecord } from './records';
 import { planWrite, type PersistBatch, type WritePlan } from './write-plan';
+
+export interface LogStoreOptions {
+  /**
+   * State-machine key prefixes (SM keyspace, without 'm/') whose records open() leaves on disk:
+   * they are neither read nor returned in stateMachineRecords, and are verified when
+   * scanStateMachine reads them. Each prefix must be non-empty.
+   */
+  readonly lazyStateMachinePrefixes?: readonly Uint8Array[];
+}
 
 export interface OpenedLogStore {
   readonly store: LogStore;
   readonly initial: RaftInitialState;
-  /** Every state-machine record in key byte order, keys without the storage prefix. */
+  /** Every non-lazy state-machine record in key byte order, keys without the storage prefix. */
   readonly stateMachineRecords: Array<[Uint8Array, Uint8Array]>;
 }
+
+/** Most records one scanStateMachine call returns (each call holds its page in memory). */
+export const SCAN_RECORDS_MAX = 100_000;
 
 export class LogStore {
   private hardState: HardState;
@@ -36,11 +50,17 @@ export class LogStore {
     this.termByIndex = [0, ...initial.entries.map((entry) => entry.term)];
   }
 
-  /** Opens (creating if missing) the store in `dir` and reads everything back, verified. */
-  static async open(dir: string): Promise<OpenedLogStore> {
+  /**
+   * Opens (creating if missing) the store in `dir` and reads everything back, verified, except
+   * the state-machine records under `opts.lazyStateMachinePrefixes`. Throws RangeError on an
+   * empty prefix, StorageCorruptionError / StorageVersionError on bad data.
+   */
+  static async open(dir: string, opts: LogStoreOptions = {}): Promise<OpenedLogStore> {
+    const lazyPrefixes = opts.lazyStateMachinePrefixes ?? [];
+    segmentsAround(lazyPrefixes); // throws on a bad prefix before the database is touched
     const db = await openNodeDb(dir);
     try {
-      const { initial, stateMachineRecords } = await loadOrInitialize(db, dir);
+      const { initial, stateMachineRecords } = await loadOrInitialize(db, dir, lazyPrefixes);
       return { store: new LogStore(db, dir, initial), initial, stateMachineRecords };
     } catch (error) {
       await db.close(); // release the LOCK so the operator (or a test) can inspect the dir
@@ -76,6 +96,30 @@ export class LogStore {
 
   lastIndex(): number {
     return this.termByIndex.length - 1;
+  }
+
+  /**
+   * State-machine records with keys in [gte, lt) (SM keyspace; an empty `lt` means "to the end"),
+   * in key order, at most `limit` (1..SCAN_RECORDS_MAX), keys without the storage prefix. Each
+   * record is checksum-verified: a bad one throws StorageCorruptionError naming its key and the
+   * dir. Sees every write that completed before the call (LevelDB snapshot per iterator).
+   */
+  async scanStateMachine(gte: Uint8Array, lt: Uint8Array, limit: number): Promise<Array<[Uint8Array, Uint8Array]>> {
+    if (this.isClosed) throw new StorageClosedError(this.dir);
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > SCAN_RECORDS_MAX) {
+      throw new RangeError(`scanStateMachine: limit must be 1..${SCAN_RECORDS_MAX}, got ${limit}`);
+    }
+    const range = { gte: stateMachineKey(gte), lt: lt.length === 0 ? STATE_MACHINE_KEYS_END : stateMachineKey(lt) };
+    if (Buffer.compare(range.gte, range.lt) >= 0) return [];
+    const rows = await this.db.iterator({ ...range, limit }).all();
+    return rows.map(([key, value]): [Uint8Array, Uint8Array] => {
+      const parsed = parseKey(key);
+      const site = { kind: 'record', key: describeKey(key) } as const;
+      if (parsed.kind !== 'stateMachine') throw new StorageCorruptionError(this.dir, site, 'not a state-machine key inside the state-machine range');
+      const decoded = decodeStateMachineRecord(parsed.userKey, value);
+      if (!decoded.ok) throw new StorageCorruptionError(this.dir, site, decoded.reason);
+      return [parsed.userKey, decoded.value];
+    });
   }
 
   async close(): Promise<void> {

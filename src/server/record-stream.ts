@@ -1,0 +1,62 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { RaftNode } from '../raft/node/raft-node';
+
+/** Records read from LevelDB per page: the most one stream holds in memory at a time. */
+export const STREAM_PAGE_RECORDS = 256;
+
+export interface StreamSource<T> {
+  /** Throws (mapped by onError) when the stream cannot continue, e.g. its offset was retained away. */
+  check(): void;
+  /** The key range still to send, from the next position on. */
+  range(): { gte: Uint8Array; lt: Uint8Array };
+  /** Advances the position past every row of the page; returns a message, or null if none matched. */
+  emit(rows: Array<[Uint8Array, Uint8Array]>): T | null;
+  onError(e: unknown): Partial<grpc.StatusObject>;
+}
+
+/**
+ * Serves a server-streaming call from records on disk, then live: one page at a time, and only
+ * when the client has drained the previous one (gRPC flow control), so a slow consumer costs a
+ * page of memory, never the backlog. Between pages with nothing new it sleeps until the next
+ * apply. Shared by Subscribe (topic records) and Watch (the KV change log).
+ */
+export async function streamFromStore<T>(node: RaftNode, call: grpc.ServerWritableStream<unknown, T>, src: StreamSource<T>): Promise<void> {
+  let cancelled = false;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  call.on('cancelled', () => {
+    cancelled = true;
+    poke();
+  });
+  const unsubscribe = node.onApplied(poke);
+  try {
+    while (!cancelled) {
+      src.check();
+      const appliedBefore = node.stateMachine.appliedIndex;
+      await node.stateDurable(appliedBefore);
+      const { gte, lt } = src.range();
+      const rows = await node.scanStateMachine(gte, lt, STREAM_PAGE_RECORDS);
+      const msg = rows.length > 0 ? src.emit(rows) : null;
+      if (msg !== null) {
+        if (!call.write(msg)) await new Promise<void>((resolve) => call.once('drain', resolve));
+        continue;
+      }
+      if (rows.length === STREAM_PAGE_RECORDS) continue; // a full page that matched nothing: read on
+      // Caught up: sleep until something new is applied (or the stream ends).
+      if (node.stateMachine.appliedIndex === appliedBefore) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 1000).unref(); // belt and braces against a missed wake-up
+        });
+      }
+    }
+  } catch (e) {
+    if (!cancelled) call.destroy(Object.assign(new Error(String(src.onError(e).details)), src.onError(e)));
+  } finally {
+    unsubscribe();
+  }
+}
