@@ -42,7 +42,13 @@ export async function streamFromStore<T>(node: RaftNode, call: grpc.ServerWritab
       const rows = await node.scanStateMachine(gte, lt, STREAM_PAGE_RECORDS);
       const msg = rows.length > 0 ? src.emit(rows) : null;
       if (msg !== null) {
-        if (!call.write(msg)) await new Promise<void>((resolve) => call.once('drain', resolve));
+        if (!call.write(msg)) {
+          // Wait for the client to read (or to go away: cancellation wakes us too).
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            call.once('drain', resolve);
+          });
+        }
         continue;
       }
       if (rows.length === STREAM_PAGE_RECORDS) continue; // a full page that matched nothing: read on
