@@ -22,7 +22,10 @@ export interface StreamSource<T> {
  */
 export async function streamFromStore<T>(node: RaftNode, call: grpc.ServerWritableStream<unknown, T>, src: StreamSource<T>): Promise<void> {
   let cancelled = false;
+  /** Ends the wait for new records: an apply or the end of the call. */
   let wake: (() => void) | null = null;
+  /** Ends the wait for the client to drain: only 'drain' or the end of the call, never an apply. */
+  let unblock: (() => void) | null = null;
   const poke = () => {
     const w = wake;
     wake = null;
@@ -31,6 +34,7 @@ export async function streamFromStore<T>(node: RaftNode, call: grpc.ServerWritab
   call.on('cancelled', () => {
     cancelled = true;
     poke();
+    unblock?.();
   });
   const unsubscribe = node.onApplied(poke);
   try {
@@ -45,9 +49,10 @@ export async function streamFromStore<T>(node: RaftNode, call: grpc.ServerWritab
         if (!call.write(msg)) {
           // Wait for the client to read (or to go away: cancellation wakes us too).
           await new Promise<void>((resolve) => {
-            wake = resolve;
+            unblock = resolve;
             call.once('drain', resolve);
           });
+          unblock = null;
         }
         continue;
       }
@@ -61,7 +66,8 @@ export async function streamFromStore<T>(node: RaftNode, call: grpc.ServerWritab
       }
     }
   } catch (e) {
-    if (!cancelled) call.destroy(Object.assign(new Error(String(src.onError(e).details)), src.onError(e)));
+    // grpc-js sends a status from its 'error' listener; destroy() would end the call without one.
+    if (!cancelled) call.emit('error', src.onError(e));
   } finally {
     unsubscribe();
   }

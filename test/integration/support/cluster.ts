@@ -30,6 +30,13 @@ export const PORT_BLOCKS = {
   quorum: 27900,
   corruption: 28000,
   'bad-input': 28100,
+  // The log-*.test.ts files share the blocks at 28800 and 28900, 10 ports apart: each runs one
+  // 3-node cluster (clients P..P+2, peers P+50..P+52), so none overlaps another.
+  'log-consumers': 28800,
+  'log-failover': 28810,
+  'log-compaction': 28820,
+  'log-slow-subscriber': 28900,
+  'log-bad-input': 28910,
 } as const;
 export type TestFile = keyof typeof PORT_BLOCKS;
 
