@@ -1,11 +1,13 @@
 /**
  * `npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|none|kill,pause,...] [--seed S]
- *                   [--workloads register,set] [--base-port P] [--data-dir D]`
+ *                   [--workloads register,set,log] [--base-port P] [--data-dir D]`
+ * (`--workload` is an alias of `--workloads`.)
  * Exit 0 when the run passes (converged, every history checks out), 1 when it does not, 2 on bad usage.
  */
 import { parseNemeses } from './nemesis';
 import { formatReport } from './report';
 import { runChaos } from './run';
+import { LogWorkload } from './workloads/log';
 import { RegisterWorkload } from './workloads/register';
 import { SetWorkload } from './workloads/set';
 import type { Workload } from './workloads/workload';
@@ -13,10 +15,11 @@ import type { Workload } from './workloads/workload';
 const WORKLOADS: Record<string, () => Workload> = {
   register: () => new RegisterWorkload(),
   set: () => new SetWorkload(),
+  log: () => new LogWorkload(),
 };
 
 function usage(msg: string): never {
-  process.stderr.write(`chaos: ${msg}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|kill,pause,partition,oneway,bridge,slow,lossy,rolling] [--seed S] [--workloads register,set] [--base-port P] [--data-dir D]\n`);
+  process.stderr.write(`chaos: ${msg}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|kill,pause,partition,oneway,bridge,slow,lossy,rolling] [--seed S] [--workloads register,set,log] [--base-port P] [--data-dir D]\n`);
   process.exit(2);
 }
 
@@ -31,7 +34,8 @@ async function main(): Promise<void> {
       case '--nodes': o.nodes = Number(v); break;
       case '--nemesis': o.nemesis = v; break;
       case '--seed': o.seed = Number(v); break;
-      case '--workloads': o.workloads = v; break;
+      case '--workloads':
+      case '--workload': o.workloads = v; break;
       case '--base-port': o.basePort = Number(v); break;
       case '--data-dir': o.dataDir = v; break;
       default: usage(`unknown flag ${argv[i]}`);
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
   } catch (e) {
     usage((e as Error).message);
   }
-  const workloads = o.workloads.split(',').map((name) => (WORKLOADS[name] ?? usage(`unknown workload ${name} (register, set)`))());
+  const workloads = o.workloads.split(',').map((name) => (WORKLOADS[name] ?? usage(`unknown workload ${name} (${Object.keys(WORKLOADS).join(', ')})`))());
   const report = await runChaos({
     durationS: o.duration,
     nodes: o.nodes,

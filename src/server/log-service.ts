@@ -119,7 +119,9 @@ export function logHandlers(node: RaftNode, smConfig: StateMachineConfig, addres
       const { topic, fromOffset } = call.request;
       let next = fromOffset;
       void streamFromStore(node, call, {
-        check: () => checkOffset(topicOrThrow(topic), next),
+        // Below the earliest offset is an error; beyond the end is not: this node may lag, and a
+        // tail from the end simply waits for what comes.
+        check: () => checkNotRetained(topicOrThrow(topic), next),
         range: () => topicRecordRange(topic, next),
         emit: (rows) => {
           const records = rows.map(([, v]) => toWireRecord(decodeTopicRecord(v)));
@@ -172,10 +174,14 @@ function limit(field: string, v: number | undefined, fallback: number, max: numb
   return n;
 }
 
-function checkOffset(info: TopicInfo, offset: number): void {
+function checkNotRetained(info: TopicInfo, offset: number): void {
   if (offset < info.earliestOffset) {
     throw new OutOfRangeError(`offset ${offset} of topic "${info.topic}" is below its earliest offset ${info.earliestOffset} (retention dropped it)`);
   }
+}
+
+function checkOffset(info: TopicInfo, offset: number): void {
+  checkNotRetained(info, offset);
   if (offset > info.nextOffset) {
     throw new OutOfRangeError(`offset ${offset} of topic "${info.topic}" is beyond its next offset ${info.nextOffset}`);
   }

@@ -3,9 +3,11 @@ import { OrdoError } from '../../client/client';
 
 /**
  * How a failed call is recorded. A write that reached a leader may still commit after the client
- * gave up, so its outcome is unknown (`info`) unless the server refused it outright.
+ * gave up, and the client retries with the same session, so an earlier attempt may have landed
+ * even when the last one was refused (overloaded, stale seq): only a malformed request is a
+ * definite "did not happen".
  */
-const DEFINITE_REFUSALS = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.FAILED_PRECONDITION, grpc.status.RESOURCE_EXHAUSTED]);
+const DEFINITE_REFUSALS = new Set([grpc.status.INVALID_ARGUMENT]);
 
 export function writeFailure(e: unknown): 'fail' | 'info' {
   return e instanceof OrdoError && DEFINITE_REFUSALS.has(e.code) ? 'fail' : 'info';
