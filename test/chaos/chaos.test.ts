@@ -1,32 +1,19 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChaos } from '../../src/chaos/run';
 import { NEMESES } from '../../src/chaos/nemesis';
 import { RegisterWorkload } from '../../src/chaos/workloads/register';
 import { SetWorkload } from '../../src/chaos/workloads/set';
+import { fastTiming, processesUsing } from './support';
 
 /**
  * The short CI variant of `npm run chaos`: a real 3-node cluster (cluster-scripts, LevelDB,
  * gRPC) with proxied peer links, every nemesis on a seeded schedule, register and set workloads.
  * Longer runs: `npm run chaos -- --duration 300 --nodes 5 --nemesis all`.
  */
-/** Processes whose command line mentions `dir` (nodes started for that cluster). */
-function processesUsing(dir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmd.includes(dir)) found.push(`${pid}: ${cmd}`);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
-}
 
-const fast = { faultMsMin: 1000, faultMsMax: 2500, quietMsMin: 500, quietMsMax: 1500 };
 
 describe('chaos on a real cluster', () => {
   it('a correct build survives every nemesis: histories linearizable, no lost writes, identical state', async () => {
@@ -37,7 +24,7 @@ describe('chaos on a real cluster', () => {
       seed: 7,
       basePort: 28300,
       workloads: [new RegisterWorkload({ clients: 10, keys: 4, keyWindowMs: 10_000, thinkMsMax: 30 }), new SetWorkload()],
-      timing: fast,
+      timing: fastTiming,
     });
     try {
       expect(report.verdicts.filter((v) => !v.ok)).toEqual([]); // on failure, shows each verdict's explanation
@@ -62,7 +49,7 @@ describe('chaos on a real cluster', () => {
       basePort: 28400,
       workloads: [new RegisterWorkload({ clients: 10, keys: 4, keyWindowMs: 10_000, thinkMsMax: 20 })],
       env: { ORDO_UNSAFE_STALE_READS: '1' },
-      timing: fast,
+      timing: fastTiming,
     });
     rmSync(report.dataDir, { recursive: true, force: true });
     expect(report.ok).toBe(false);

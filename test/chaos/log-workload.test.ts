@@ -1,23 +1,10 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { HistoryEvent } from '../../src/chaos/history';
 import { runChaos } from '../../src/chaos/run';
 import { defaultLogOptions, judgeLog, LogWorkload, resolveUnknownAppends, type ConsumerObservation, type LogEvidence } from '../../src/chaos/workloads/log';
+import { fastTiming, processesUsing } from './support';
 
-/** Processes whose command line mentions `dir` (nodes started for that cluster). */
-function processesUsing(dir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmd.includes(dir)) found.push(`${pid}: ${cmd}`);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
-}
 
-const fast = { faultMsMin: 1000, faultMsMax: 2500, quietMsMin: 500, quietMsMax: 1500 };
 
 describe('log workload on a real cluster', () => {
   it('survives kill, partition and pause: linearizable, every ack once at its offset on every node, consumers read the whole log', async () => {
@@ -29,7 +16,7 @@ describe('log workload on a real cluster', () => {
       basePort: 29200,
       // Small generations, so the run moves producers, readers and consumers to fresh topics a few times.
       workloads: [new LogWorkload({ ...defaultLogOptions, appendsPerGeneration: 800 })],
-      timing: fast,
+      timing: fastTiming,
     });
     try {
       expect(report.verdicts.filter((v) => !v.ok)).toEqual([]); // on failure, shows the explanation
