@@ -4,13 +4,13 @@
  * and the limit; the node keeps serving afterwards. And Watch: `ordo watch PREFIX --from 1`
  * replays earlier puts and deletes of the prefix, then follows live.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { OrdoClient, OrdoError } from '../../src/client/client';
 import type { LogClient } from '../../src/generated/ordo/v1/Log';
 import { GRPC_MESSAGE_BYTES_MAX, logProto } from '../../src/rpc/proto';
-import { Cluster, ROOT, cleanEnv, poll } from './support/cluster';
+import { Cluster, poll } from './support/cluster';
+import { spawnCli } from './support/spawn-cli';
 
 type Method = 'createTopic' | 'describeTopic' | 'append' | 'read' | 'commitOffset' | 'fetchOffset';
 interface Outcome {
@@ -225,44 +225,6 @@ test('after all that, the node keeps serving: same leader, appends and reads wor
   expect((await cluster.ordoOk(['read', 'after'])).split('\t')[2]).toBe('still here\n');
 }, 60_000);
 
-/** `ordo <args>` left running; stdout collected line by line. */
-function spawnCli(args: readonly string[]) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ordo'), ...args, '--endpoints', cluster.endpoints.join(',')], {
-    cwd: ROOT,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const lines: string[] = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    partial += d.toString();
-    for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
-      lines.push(partial.slice(0, i));
-      partial = partial.slice(i + 1);
-    }
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return {
-    lines,
-    stderr: () => stderr,
-    async interrupt() {
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const r = await exited;
-      clearTimeout(timer);
-      return r;
-    },
-  };
-}
-
 test('`ordo watch PREFIX --from 1` replays earlier puts and a delete of the prefix, then a live put', async () => {
   const c = ordoClient();
   const p1 = await c.put('wp/a', '1');
@@ -276,7 +238,7 @@ test('`ordo watch PREFIX --from 1` replays earlier puts and a delete of the pref
     `DELETE\twp/a\t\trev=${d.header!.revision}`,
   ];
 
-  const watch = spawnCli(['watch', 'wp/', '--from', '1']);
+  const watch = spawnCli(['watch', 'wp/', '--from', '1'], cluster.endpoints, children);
   try {
     await poll('the replayed events', 30_000, async () => (watch.lines.length >= before.length ? true : undefined));
     const live = await c.put('wp/c', '3');

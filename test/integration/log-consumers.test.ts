@@ -9,12 +9,12 @@
  * replay from offset 0 and build the identical derived view. `ordo tail --group` resumes from the
  * group's committed offset and commits as it goes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
 import { OrdoClient } from '../../src/client/client';
 import type { Record__Output } from '../../src/generated/ordo/v1/Record';
-import { Cluster, ROOT, cleanEnv, poll, sleep } from './support/cluster';
+import { Cluster, poll, sleep } from './support/cluster';
+import { spawnCli } from './support/spawn-cli';
 
 const TOPIC = 'accounts';
 const KEYS = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
@@ -136,45 +136,6 @@ function reader(c: OrdoClient, stop: AbortSignal): { records: Rec[]; done: Promi
   return { records, done };
 }
 
-/** `ordo <args>` left running; stdout collected line by line. */
-function spawnCli(args: readonly string[], endpoints: readonly string[]) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ordo'), ...args, '--endpoints', endpoints.join(',')], {
-    cwd: ROOT,
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const lines: string[] = [];
-  let partial = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    partial += d.toString();
-    for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
-      lines.push(partial.slice(0, i));
-      partial = partial.slice(i + 1);
-    }
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return {
-    lines,
-    stderr: () => stderr,
-    /** SIGINT (the documented way to stop tail), SIGKILL if it does not exit within 10 s. */
-    async interrupt() {
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      const r = await exited;
-      clearTimeout(timer);
-      return r;
-    },
-  };
-}
-
 function fromJsonLine(line: string): Rec {
   const j = JSON.parse(line) as { offset: number; key: string | null; value: string; raftIndex: number; timestampMs: number };
   return { offset: j.offset, key: j.key, value: j.value, raftIndex: j.raftIndex, timestampMs: j.timestampMs };
@@ -243,7 +204,7 @@ test('a consumer started later (subscribe on node 3 alone) replays from 0 and bu
 
 test('`ordo tail --from 0 --json` replays the same records and folds to the same view', async () => {
   expect(total).toBeGreaterThan(0);
-  const tail = spawnCli(['tail', TOPIC, '--from', '0', '--json'], [cluster.endpoint(2), cluster.endpoint(1), cluster.endpoint(3)]);
+  const tail = spawnCli(['tail', TOPIC, '--from', '0', '--json'], [cluster.endpoint(2), cluster.endpoint(1), cluster.endpoint(3)], children);
   try {
     await poll(`ordo tail to print ${total} records`, 30_000, async () => (tail.lines.length >= total ? true : undefined));
   } catch (e) {
@@ -264,7 +225,7 @@ test('`ordo tail --group` resumes from the committed offset, commits as it goes,
   expect(await admin.fetchOffset(group, TOPIC)).toBeNull();
   expect(await admin.commitOffset(group, TOPIC, total - 5)).toBe(total - 5);
 
-  const first = spawnCli(['tail', TOPIC, '--group', group, '--json'], cluster.endpoints);
+  const first = spawnCli(['tail', TOPIC, '--group', group, '--json'], cluster.endpoints, children);
   await poll('the last 5 records from the group offset', 30_000, async () => (first.lines.length >= 5 ? true : undefined));
   // Each record is committed after it is printed: wait until the last one's commit landed.
   await poll(`group offset ${total}`, 30_000, async () => ((await admin.fetchOffset(group, TOPIC)) === total ? true : undefined));
@@ -274,7 +235,7 @@ test('`ordo tail --group` resumes from the committed offset, commits as it goes,
   // A new record; a second run of the same group starts after what the first one committed.
   const r = await admin.append(TOPIC, [{ key: KEYS[0]!, value: 'add:1:late' }]);
   expect(Number(r.baseOffset)).toBe(total);
-  const second = spawnCli(['tail', TOPIC, '--group', group, '--json'], cluster.endpoints);
+  const second = spawnCli(['tail', TOPIC, '--group', group, '--json'], cluster.endpoints, children);
   await poll('the new record', 30_000, async () => (second.lines.length >= 1 ? true : undefined));
   await poll(`group offset ${total + 1}`, 30_000, async () => ((await admin.fetchOffset(group, TOPIC)) === total + 1 ? true : undefined));
   expect(await second.interrupt()).toEqual({ code: 0, signal: null });
