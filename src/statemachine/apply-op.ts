@@ -1,21 +1,34 @@
 /**
- * Executes one validated op against the KV store at a given revision (the entry's Raft index).
- * Nothing here can fail half way: validation already ran, so a txn is all-or-nothing.
+ * Executes one validated KV op against the KV store at a given revision (the store's revision
+ * plus one: the revision the command's writes get if it writes anything). State checks (a put's
+ * lease exists; ignoreValue / ignoreLease find the key) run before the first write, as etcd's
+ * checkPut / checkTxn do, so a refusal applies nothing and a txn stays all-or-nothing.
  */
 
 import { compareBytes } from './bytes';
 import type { Compare, CompareResult, DeleteOp, KvOp, PutOp, RangeOp, TxnOp, TxnRequestOp } from './command';
 import type { KvStore } from './kv-store';
-import type { DeleteResponse, OpResponse, PutResponse, RangeResponse, TxnOpResponse, TxnResponse } from './results';
+import type { LeaseTable } from './leases';
+import type { DeleteResponse, OpResponse, PutResponse, RangeResponse, Rejection, TxnOpResponse, TxnResponse } from './results';
 
-export function applyOp(store: KvStore, op: KvOp, revision: number): OpResponse {
+/** What a KV op reads and writes. */
+export interface KvContext {
+  readonly store: KvStore;
+  readonly leases: LeaseTable;
+}
+
+/** etcd's error texts, so the gRPC layer can pass them on unchanged. */
+export const LEASE_NOT_FOUND = 'etcdserver: requested lease not found';
+export const KEY_NOT_FOUND = 'etcdserver: key not found';
+
+export function applyOp(ctx: KvContext, op: KvOp, revision: number): OpResponse | Rejection {
   switch (op.type) {
     case 'put':
-      return applyPut(store, op, revision);
+      return checkPut(ctx, op) ?? applyPut(ctx.store, op, revision);
     case 'delete':
-      return applyDelete(store, op, revision);
+      return applyDelete(ctx.store, op, revision);
     case 'txn':
-      return applyTxn(store, op, revision);
+      return applyTxn(ctx, op, revision);
     default: {
       const never: never = op;
       throw new TypeError(`unknown op ${JSON.stringify(never)}`);
@@ -23,8 +36,21 @@ export function applyOp(store: KvStore, op: KvOp, revision: number): OpResponse 
   }
 }
 
+/** etcd's checkRequestPut, against the state before the command: lease first, then the key. */
+function checkPut(ctx: KvContext, op: PutOp): Rejection | null {
+  const lease = op.lease ?? 0;
+  if (lease !== 0 && !ctx.leases.has(lease)) return { code: 'rejected', status: 'not_found', reason: LEASE_NOT_FOUND };
+  if ((op.ignoreValue === true || op.ignoreLease === true) && ctx.store.get(op.key) === undefined) {
+    return { code: 'rejected', status: 'invalid_argument', reason: KEY_NOT_FOUND };
+  }
+  return null;
+}
+
 function applyPut(store: KvStore, op: PutOp, revision: number): PutResponse {
-  const prev = store.put(op.key, op.value, revision);
+  const current = op.ignoreValue === true || op.ignoreLease === true ? store.get(op.key) : undefined;
+  const value = op.ignoreValue === true ? current!.value : op.value;
+  const lease = op.ignoreLease === true ? current!.lease : (op.lease ?? 0);
+  const prev = store.put(op.key, value, lease, revision);
   return op.prevKv === true && prev !== undefined ? { type: 'put', prevKv: prev } : { type: 'put' };
 }
 
@@ -40,12 +66,19 @@ function applyRange(store: KvStore, op: RangeOp): RangeResponse {
   return { type: 'range', kvs, more, count };
 }
 
-function applyTxn(store: KvStore, op: TxnOp, revision: number): TxnResponse {
+function applyTxn(ctx: KvContext, op: TxnOp, revision: number): TxnResponse | Rejection {
   // Every compare sees the state before any op of the txn runs.
-  const succeeded = op.compare.every((c) => compareHolds(store, c));
+  const succeeded = op.compare.every((c) => compareHolds(ctx.store, c));
   const branch = succeeded ? op.success : op.failure;
+  // etcd checks the branch that will run before applying any of it. The state before the txn is
+  // the state each put sees: a branch writes a key at most once and never puts a key it deletes.
+  for (const sub of branch) {
+    if (sub.type !== 'put') continue;
+    const refused = checkPut(ctx, sub);
+    if (refused !== null) return refused;
+  }
   // Ops run in order, so a range after a put in the same branch sees the put (as in etcd).
-  const responses = branch.map((sub) => applyTxnRequest(store, sub, revision));
+  const responses = branch.map((sub) => applyTxnRequest(ctx.store, sub, revision));
   return { type: 'txn', succeeded, responses };
 }
 

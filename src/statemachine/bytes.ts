@@ -35,6 +35,11 @@ export function bytesToKeyString(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
+/** The inverse of bytesToKeyString: a fresh Uint8Array. */
+export function keyStringToBytes(key: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(key, 'latin1'));
+}
+
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;

@@ -5,12 +5,19 @@
  *               flags bit 0: has session; other bits must be 0
  *   op       := 1 put | 2 delete | 3 txn          (top level)
  *             | 5 createTopic | 6 append | 7 commitOffset
+ *             | 8 leaseGrant | 9 leaseRevoke | 10 compact
  *   txnOp    := 1 put | 2 delete | 4 range        (inside a txn; no nesting)
- *   put      := key:bytes value:bytes opts:u8     opts bit 0: prevKv
+ *   put      := key:bytes value:bytes opts:u8 [lease:uvarint]?
+ *                 opts bit 0: prevKv, bit 1: ignoreValue, bit 2: ignoreLease,
+ *                 bit 3: lease present (then lease > 0: lease 0 is written as absent)
  *   delete   := key:bytes rangeEnd:bytes opts:u8  opts bit 0: prevKv
  *   range    := key:bytes rangeEnd:bytes limit:uvarint
  *   txn      := n:uvarint compare*n  n:uvarint txnOp*n  n:uvarint txnOp*n
  *   compare  := key:bytes target:u8 result:u8 (value:bytes if target = value, else uvarint)
+ *                 target: 0 value, 1 modRevision, 2 createRevision, 3 version, 4 lease
+ *   leaseGrant   := id:uvarint ttlSeconds:uvarint
+ *   leaseRevoke  := id:uvarint
+ *   compact      := revision:uvarint
  *   createTopic  := topic:str policy
  *   policy       := 1 (retain) flags:u8 [retainRecords:uvarint]? [retainBytes:uvarint]?
  *                     flags bit 0: retainRecords present, bit 1: retainBytes present
@@ -21,9 +28,10 @@
  *   commitOffset := group:str topic:str offset:uvarint opts:u8      opts bit 0: force
  *   bytes    := len:uvarint raw*len;  str := bytes holding UTF-8
  *
- * Tags 5..7 extend format version 1 without changing any earlier encoding: every command an
- * older build wrote decodes to the same Command. (An older build decodes the new tags as
- * decode_error, so every replica must run this build before the first topic command.)
+ * Tags 5..10, put option bits 1..3 and compare target 4 extend format version 1 without changing
+ * any earlier encoding: every command an older build wrote decodes to the same Command. (An older
+ * build decodes the new tags and bits as decode_error, so every replica must run this build
+ * before the first command that uses them is proposed.)
  *
  * The decoder is total: any input either yields a Command or throws CommandDecodeError.
  * Semantic limits (key sizes, op counts) are checked later by validate.ts, so that a decodable
@@ -41,8 +49,11 @@ import type {
   CompareNumberTarget,
   CompareResult,
   CompareTarget,
+  CompactOp,
   CreateTopicOp,
   DeleteOp,
+  LeaseGrantOp,
+  LeaseRevokeOp,
   Op,
   PutOp,
   RangeOp,
@@ -63,6 +74,10 @@ export class CommandDecodeError extends Error {
 
 const FLAG_SESSION = 0x01;
 const OPT_PREV_KV = 0x01;
+const PUT_IGNORE_VALUE = 0x02;
+const PUT_IGNORE_LEASE = 0x04;
+const PUT_HAS_LEASE = 0x08;
+const PUT_OPTS = OPT_PREV_KV | PUT_IGNORE_VALUE | PUT_IGNORE_LEASE | PUT_HAS_LEASE;
 const EMPTY = new Uint8Array(0);
 
 const TAG_PUT = 1;
@@ -72,6 +87,9 @@ const TAG_RANGE = 4;
 const TAG_CREATE_TOPIC = 5;
 const TAG_APPEND = 6;
 const TAG_COMMIT_OFFSET = 7;
+const TAG_LEASE_GRANT = 8;
+const TAG_LEASE_REVOKE = 9;
+const TAG_COMPACT = 10;
 
 const POLICY_RETAIN = 1;
 const POLICY_COMPACT = 2;
@@ -81,7 +99,7 @@ const RECORD_HAS_KEY = 0x01;
 const OPT_FORCE = 0x01;
 
 // Index in the array = wire value; the arrays are the single source of the mapping.
-const TARGETS: readonly CompareTarget[] = ['value', 'modRevision', 'createRevision', 'version'];
+const TARGETS: readonly CompareTarget[] = ['value', 'modRevision', 'createRevision', 'version', 'lease'];
 const RESULTS: readonly CompareResult[] = ['equal', 'notEqual', 'less', 'greater'];
 
 // ---------------------------------------------------------------- encode
@@ -103,7 +121,7 @@ export function encodeCommand(cmd: Command): Uint8Array {
 function writeOp(w: ByteWriter, op: Op | TxnRequestOp): void {
   switch (op.type) {
     case 'put':
-      w.u8(TAG_PUT).bytes(op.key).bytes(op.value).u8(op.prevKv === true ? OPT_PREV_KV : 0);
+      writePut(w, op);
       return;
     case 'delete':
       w.u8(TAG_DELETE).bytes(op.key).bytes(op.rangeEnd ?? EMPTY).u8(op.prevKv === true ? OPT_PREV_KV : 0);
@@ -125,11 +143,31 @@ function writeOp(w: ByteWriter, op: Op | TxnRequestOp): void {
       w.u8(TAG_COMMIT_OFFSET).bytes(utf8(op.group)).bytes(utf8(op.topic)).uvarint(op.offset);
       w.u8(op.force === true ? OPT_FORCE : 0);
       return;
+    case 'leaseGrant':
+      w.u8(TAG_LEASE_GRANT).uvarint(op.id).uvarint(op.ttlSeconds);
+      return;
+    case 'leaseRevoke':
+      w.u8(TAG_LEASE_REVOKE).uvarint(op.id);
+      return;
+    case 'compact':
+      w.u8(TAG_COMPACT).uvarint(op.revision);
+      return;
     default: {
       const never: never = op;
       throw new TypeError(`unknown op ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** An old-style put (prevKv at most) keeps its one-byte options and nothing after them. */
+function writePut(w: ByteWriter, op: PutOp): void {
+  const lease = op.lease ?? 0;
+  let opts = op.prevKv === true ? OPT_PREV_KV : 0;
+  if (op.ignoreValue === true) opts |= PUT_IGNORE_VALUE;
+  if (op.ignoreLease === true) opts |= PUT_IGNORE_LEASE;
+  if (lease !== 0) opts |= PUT_HAS_LEASE;
+  w.u8(TAG_PUT).bytes(op.key).bytes(op.value).u8(opts);
+  if (lease !== 0) w.uvarint(lease);
 }
 
 /** Shared with the topic metadata record (records.ts). */
@@ -210,6 +248,9 @@ function readOp(r: ByteReader, insideTxn: boolean): Op | TxnRequestOp {
   if (tag === TAG_CREATE_TOPIC && !insideTxn) return readCreateTopic(r);
   if (tag === TAG_APPEND && !insideTxn) return readAppend(r);
   if (tag === TAG_COMMIT_OFFSET && !insideTxn) return readCommitOffset(r);
+  if (tag === TAG_LEASE_GRANT && !insideTxn) return readLeaseGrant(r);
+  if (tag === TAG_LEASE_REVOKE && !insideTxn) return readLeaseRevoke(r);
+  if (tag === TAG_COMPACT && !insideTxn) return readCompact(r);
   throw new CommandDecodeError(`op tag ${tag} not allowed ${insideTxn ? 'inside a txn' : 'at top level'}`);
 }
 
@@ -222,7 +263,22 @@ function readOpts(r: ByteReader): boolean {
 function readPut(r: ByteReader): PutOp {
   const key = r.bytes();
   const value = r.bytes();
-  return readOpts(r) ? { type: 'put', key, value, prevKv: true } : { type: 'put', key, value };
+  const opts = r.u8();
+  if ((opts & ~PUT_OPTS) !== 0) throw new CommandDecodeError(`unknown put options 0x${opts.toString(16)}`);
+  const op: { type: 'put'; key: Uint8Array; value: Uint8Array; prevKv?: boolean; lease?: number; ignoreValue?: boolean; ignoreLease?: boolean } = {
+    type: 'put',
+    key,
+    value,
+  };
+  if ((opts & OPT_PREV_KV) !== 0) op.prevKv = true;
+  if ((opts & PUT_HAS_LEASE) !== 0) {
+    const lease = r.uvarint();
+    if (lease === 0) throw new CommandDecodeError('put lease 0 must be written as absent');
+    op.lease = lease;
+  }
+  if ((opts & PUT_IGNORE_VALUE) !== 0) op.ignoreValue = true;
+  if ((opts & PUT_IGNORE_LEASE) !== 0) op.ignoreLease = true;
+  return op;
 }
 
 function readDelete(r: ByteReader): DeleteOp {
@@ -322,6 +378,19 @@ function readAppendRecord(r: ByteReader): AppendRecord {
   if (key !== undefined) record.key = key;
   if (headers.length > 0) record.headers = headers;
   return record;
+}
+
+function readLeaseGrant(r: ByteReader): LeaseGrantOp {
+  const id = r.uvarint();
+  return { type: 'leaseGrant', id, ttlSeconds: r.uvarint() };
+}
+
+function readLeaseRevoke(r: ByteReader): LeaseRevokeOp {
+  return { type: 'leaseRevoke', id: r.uvarint() };
+}
+
+function readCompact(r: ByteReader): CompactOp {
+  return { type: 'compact', revision: r.uvarint() };
 }
 
 function readCommitOffset(r: ByteReader): CommitOffsetOp {

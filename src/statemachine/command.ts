@@ -1,12 +1,12 @@
 /**
  * The commands a client proposes through Raft and the state machine applies: etcd's Put,
- * DeleteRange and Txn; Kafka-style topics (CreateTopic, Append, CommitOffset); plus an optional
+ * DeleteRange, Txn, LeaseGrant, LeaseRevoke and Compact; Kafka-style topics (CreateTopic, Append, CommitOffset); plus an optional
  * exactly-once session (Raft dissertation 6.3), which for Append is the idempotent producer.
  * Plain data only; the binary form lives in command-codec.ts.
  *
  * Optional fields are canonical when absent: the codec never produces `prevKv: false`,
- * an empty `rangeEnd`, `limit: 0`, `force: false` or an empty `headers`, so decode(encode(c))
- * deep-equals c for canonical c.
+ * `ignoreValue: false`, `ignoreLease: false`, `lease: 0`, an empty `rangeEnd`, `limit: 0`,
+ * `force: false` or an empty `headers`, so decode(encode(c)) deep-equals c for canonical c.
  */
 
 /** Identifies one client's request stream; `seq` grows by at least one per new command. */
@@ -17,12 +17,24 @@ export interface Session {
   readonly seq: number;
 }
 
+/**
+ * etcd Put. The key moves from its current lease (if any) to `lease` (absent or 0: none).
+ * A lease that does not exist is refused (rejection not_found), as is `ignoreValue` or
+ * `ignoreLease` on an absent key (rejection invalid_argument, etcd's "key not found").
+ */
 export interface PutOp {
   readonly type: 'put';
   readonly key: Uint8Array;
+  /** Must be empty with `ignoreValue`. */
   readonly value: Uint8Array;
   /** Return the key-value pair as it was before this put. */
   readonly prevKv?: boolean;
+  /** Lease id to attach the key to; absent (canonical) or 0 means no lease. Must be absent with `ignoreLease`. */
+  readonly lease?: number;
+  /** Keep the key's current value (etcd's ignore_value). */
+  readonly ignoreValue?: boolean;
+  /** Keep the key's current lease (etcd's ignore_lease). */
+  readonly ignoreLease?: boolean;
 }
 
 /** etcd DeleteRange: a single key when `rangeEnd` is absent (see key-range.ts for the conventions). */
@@ -44,11 +56,11 @@ export interface RangeOp {
 }
 
 export type CompareResult = 'equal' | 'notEqual' | 'less' | 'greater';
-export type CompareNumberTarget = 'modRevision' | 'createRevision' | 'version';
+export type CompareNumberTarget = 'modRevision' | 'createRevision' | 'version' | 'lease';
 export type CompareTarget = 'value' | CompareNumberTarget;
 
 /**
- * etcd's Compare on one key. An absent key has version, createRevision and modRevision 0;
+ * etcd's Compare on one key. An absent key has version, createRevision, modRevision and lease 0;
  * a 'value' compare on an absent key is always false (etcd: no way to represent a missing value).
  */
 export type Compare =
@@ -119,9 +131,40 @@ export interface CommitOffsetOp {
   readonly force?: boolean;
 }
 
+/**
+ * etcd LeaseGrant. `id` 0 asks the state machine for the next unused id (a persisted counter:
+ * 1, 2, ... skipping ids in use). A `ttlSeconds` below the config's leaseTtlMinSeconds is raised
+ * to it; above MAX_LEASE_TTL_SECONDS it is refused (out_of_range). The state machine only records
+ * the lease: expiry is the leader's business, which proposes a LeaseRevoke.
+ */
+export interface LeaseGrantOp {
+  readonly type: 'leaseGrant';
+  readonly id: number;
+  readonly ttlSeconds: number;
+}
+
+/** etcd LeaseRevoke: deletes every key attached to the lease, at one revision, and the lease. */
+export interface LeaseRevokeOp {
+  readonly type: 'leaseRevoke';
+  readonly id: number;
+}
+
+/**
+ * etcd Compact: reads at revisions below `revision` become unavailable. The state machine only
+ * records the compact revision; storage code removes the unreachable history afterwards.
+ */
+export interface CompactOp {
+  readonly type: 'compact';
+  readonly revision: number;
+}
+
 export type KvOp = PutOp | DeleteOp | TxnOp;
+export type LeaseOp = LeaseGrantOp | LeaseRevokeOp;
 export type TopicOp = CreateTopicOp | AppendOp | CommitOffsetOp;
-export type Op = KvOp | TopicOp;
+export type Op = KvOp | LeaseOp | CompactOp | TopicOp;
+
+/** etcd's MaxLeaseTTL: a longer grant is refused with out_of_range. */
+export const MAX_LEASE_TTL_SECONDS = 9_000_000_000;
 
 export interface Command {
   readonly session?: Session;
@@ -133,8 +176,38 @@ export interface Command {
   readonly op: Op;
 }
 
-export function putOp(key: Uint8Array, value: Uint8Array, opts: { prevKv?: boolean } = {}): PutOp {
-  return opts.prevKv === true ? { type: 'put', key, value, prevKv: true } : { type: 'put', key, value };
+export interface PutOptions {
+  readonly prevKv?: boolean;
+  readonly lease?: number;
+  readonly ignoreValue?: boolean;
+  readonly ignoreLease?: boolean;
+}
+
+/** A put in canonical form (false flags and lease 0 left out). */
+export function putOp(key: Uint8Array, value: Uint8Array, opts: PutOptions = {}): PutOp {
+  const op: { type: 'put'; key: Uint8Array; value: Uint8Array; prevKv?: boolean; lease?: number; ignoreValue?: boolean; ignoreLease?: boolean } = {
+    type: 'put',
+    key,
+    value,
+  };
+  if (opts.prevKv === true) op.prevKv = true;
+  if (opts.lease !== undefined && opts.lease !== 0) op.lease = opts.lease;
+  if (opts.ignoreValue === true) op.ignoreValue = true;
+  if (opts.ignoreLease === true) op.ignoreLease = true;
+  return op;
+}
+
+/** LeaseGrant; `id` 0 (the default) lets the state machine choose. */
+export function leaseGrantOp(ttlSeconds: number, id = 0): LeaseGrantOp {
+  return { type: 'leaseGrant', id, ttlSeconds };
+}
+
+export function leaseRevokeOp(id: number): LeaseRevokeOp {
+  return { type: 'leaseRevoke', id };
+}
+
+export function compactOp(revision: number): CompactOp {
+  return { type: 'compact', revision };
 }
 
 export function deleteOp(key: Uint8Array, opts: { prevKv?: boolean } = {}): DeleteOp {

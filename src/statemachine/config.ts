@@ -27,6 +27,8 @@ export interface StateMachineConfig {
   readonly topicsMax: number;
   /** Most (group, topic) committed offsets kept in memory. */
   readonly groupOffsetsMax: number;
+  /** A lease granted with a shorter TTL gets this one (etcd's --min-lease-ttl, there derived from the election timeout). */
+  readonly leaseTtlMinSeconds: number;
 }
 
 export const defaultStateMachineConfig: StateMachineConfig = {
@@ -43,6 +45,7 @@ export const defaultStateMachineConfig: StateMachineConfig = {
   groupBytesMax: 255,
   topicsMax: 10_000,
   groupOffsetsMax: 100_000,
+  leaseTtlMinSeconds: 1,
 };
 
 export class StateMachineConfigError extends Error {

@@ -1,19 +1,30 @@
 /**
- * The KV keyspace with etcd's revision bookkeeping (latest version of each key; no history yet).
- * Keys live in a Map for lookups plus an explicitly sorted index for ranges, so iteration
- * order is byte order on every replica, whatever order the keys were written in.
+ * The KV keyspace with etcd's revision bookkeeping: the latest version of each key (the history
+ * of past versions is written as lazy records by the owner, from the change listener). Keys live
+ * in a Map for lookups plus an explicitly sorted index for ranges, so iteration order is byte
+ * order on every replica, whatever order the keys were written in.
+ *
+ * Revisions as etcd's: an empty store is at revision 1; a command that writes moves it by one,
+ * and every write of that command (a txn, a deleteRange, a lease revoke) carries the new revision.
  */
 
 import { bytesToKeyString } from './bytes';
 import { isSingleKey, isUnbounded } from './key-range';
 import type { KeyValue } from './results';
-import { compareStrings, insertSorted, lowerBound } from './sorted-array';
+import { compareStrings, insertSorted, lowerBound, removeSorted } from './sorted-array';
 
 /**
- * Told about every change, in order, so the owner can record it for persistence and for the
- * change log (null = deleted). `revision` is the revision the change happened at.
+ * Told about every change, in order, so the owner can record it for persistence, the change log,
+ * the history and the lease index (null = deleted). `revision` is the revision the change
+ * happened at; `prev` the pair it replaced or deleted.
  */
-export type KvChangeListener = (key: Uint8Array, kv: KeyValue | null, revision: number) => void;
+export type KvChangeListener = (key: Uint8Array, kv: KeyValue | null, revision: number, prev: KeyValue | undefined) => void;
+
+/** The revision of a store that has never been written (etcd's). */
+export const INITIAL_REVISION = 1;
+
+/** Up to this many keys, deleteKeys splices them out of the sorted index one by one. */
+const SPLICE_DELETES_MAX = 16;
 
 export interface RangeAnswer {
   readonly kvs: KeyValue[];
@@ -24,8 +35,8 @@ export interface RangeAnswer {
 export class KvStore {
   private readonly byKey = new Map<string, KeyValue>();
   /** Latin-1 key strings in byte order (see bytesToKeyString). */
-  private readonly sortedKeys: string[] = [];
-  private currentRevision = 0;
+  private sortedKeys: string[] = [];
+  private currentRevision = INITIAL_REVISION;
 
   constructor(private readonly onChange: KvChangeListener) {}
 
@@ -40,11 +51,12 @@ export class KvStore {
       store.sortedKeys.push(k);
     }
     store.sortedKeys.sort(compareStrings); // once, at load; writes keep it sorted incrementally
+    if (!Number.isSafeInteger(revision) || revision < INITIAL_REVISION) throw new Error(`KvStore.load: bad revision ${revision}`);
     store.currentRevision = revision;
     return store;
   }
 
-  /** Raft index of the last entry that changed the keyspace. */
+  /** The store revision: 1 when never written, then +1 per command that wrote. */
   get revision(): number {
     return this.currentRevision;
   }
@@ -67,18 +79,18 @@ export class KvStore {
     return { kvs, more: take < count, count };
   }
 
-  /** Writes `value` at `revision`; returns the pair it replaced, if any. */
-  put(key: Uint8Array, value: Uint8Array, revision: number): KeyValue | undefined {
+  /** Writes `value`, attached to `lease` (0: none), at `revision`; returns the pair it replaced, if any. */
+  put(key: Uint8Array, value: Uint8Array, lease: number, revision: number): KeyValue | undefined {
     this.advanceTo(revision);
     const k = bytesToKeyString(key);
     const prev = this.byKey.get(k);
     const kv: KeyValue =
       prev === undefined
-        ? { key, value, createRevision: revision, modRevision: revision, version: 1 }
-        : { key: prev.key, value, createRevision: prev.createRevision, modRevision: revision, version: prev.version + 1 };
+        ? { key, value, createRevision: revision, modRevision: revision, version: 1, lease }
+        : { key: prev.key, value, createRevision: prev.createRevision, modRevision: revision, version: prev.version + 1, lease };
     if (prev === undefined) insertSorted(this.sortedKeys, k, compareStrings);
     this.byKey.set(k, kv);
-    this.onChange(kv.key, kv, revision);
+    this.onChange(kv.key, kv, revision, prev);
     return prev;
   }
 
@@ -93,7 +105,34 @@ export class KvStore {
       const kv = this.byKey.get(k)!;
       this.byKey.delete(k);
       deleted.push(kv);
-      this.onChange(kv.key, null, revision);
+      this.onChange(kv.key, null, revision, kv);
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the given keys (latin-1 key strings, see bytesToKeyString; in key order, each
+   * present) at `revision`; returns the deleted pairs. Nothing to delete leaves the revision.
+   */
+  deleteKeys(keys: readonly string[], revision: number): KeyValue[] {
+    if (keys.length === 0) return [];
+    this.advanceTo(revision);
+    const deleted: KeyValue[] = [];
+    for (const k of keys) {
+      const kv = this.byKey.get(k);
+      if (kv === undefined) throw new Error('KvStore.deleteKeys: key not present');
+      deleted.push(kv);
+    }
+    // One pass over the index for many keys rather than a splice (a memmove) per key.
+    if (keys.length <= SPLICE_DELETES_MAX) {
+      for (const k of keys) removeSorted(this.sortedKeys, k, compareStrings);
+    } else {
+      const doomed = new Set(keys);
+      this.sortedKeys = this.sortedKeys.filter((k) => !doomed.has(k));
+    }
+    for (const kv of deleted) {
+      this.byKey.delete(bytesToKeyString(kv.key));
+      this.onChange(kv.key, null, revision, kv);
     }
     return deleted;
   }
@@ -113,9 +152,9 @@ export class KvStore {
     return [lo, Math.max(lo, hi)];
   }
 
-  /** Revisions only grow; several writes of one entry (a txn) share its revision. */
+  /** A command's first write moves the revision by one; its later writes share that revision. */
   private advanceTo(revision: number): void {
-    if (!Number.isSafeInteger(revision) || revision < this.currentRevision || revision < 1) {
+    if (revision !== this.currentRevision && revision !== this.currentRevision + 1) {
       throw new Error(`KvStore: write at revision ${revision} after revision ${this.currentRevision}`);
     }
     this.currentRevision = revision;

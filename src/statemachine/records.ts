@@ -6,15 +6,18 @@
  *
  *   "g" group 0x00 topic         -> v1 offset                                    (consumer offset)
  *   "i" topic 0x00 key           -> v1 offset size               (compacted topic: latest of key)
- *   "k" key                      -> v1 createRevision modRevision version value...   (KV pair)
- *   "m"                          -> v2 revision maxStampMs logDigest:8               (meta)
- *   "s" clientId                 -> v1 lastSeq lastUsedMs outcome   (session, see response-codec.ts)
+ *   "k" key                      -> v2 createRevision modRevision version lease value...  (KV pair)
+ *   "l" id:be64                  -> v1 ttlSeconds                                    (lease)
+ *   "m"                          -> v3 revision maxStampMs compactRevision nextLeaseId logDigest:8 (meta)
+ *   "s" clientId                 -> v2 lastSeq lastUsedMs outcome   (session, see response-codec.ts)
  *   "t" topic                    -> v1 policy earliestOffset nextOffset records bytes  (topic)
  *   "z" topic 0x00 offset:be64   -> v1 size                (retained topic: size of one record)
  *
- * Every value starts with a format version byte so the layout can evolve. Meta v1 (revision,
- * maxStampMs) predates the log digest and still decodes, with the digest of no lazy record. The
- * applied index is not a record: the storage layer writes it in the same batch (see
+ * Every value starts with a format version byte so the layout can evolve. Older versions still
+ * decode: meta v1 (revision, maxStampMs) with the digest of no lazy record, meta v1 and v2 with
+ * compactRevision 0 and nextLeaseId 1 (and a revision of 0 read as 1, etcd's empty store); KV v1
+ * (no lease) with lease 0; session v1, whose cached key-value pairs have no lease, with lease 0.
+ * The applied index is not a record: the storage layer writes it in the same batch (see
  * StateMachine.takeMutations). Topic names never contain 0x00 and group names hold no control
  * character, so the 0x00 separator is unambiguous.
  */
@@ -26,7 +29,7 @@ import { readPolicy, writePolicy } from './command-codec';
 import { Fnv1a64 } from './digest';
 import { checkLazyRecord } from './log-records';
 import { RecordDecodeError } from './record-error';
-import type { KeyValue, TopicInfo } from './results';
+import type { KeyValue, LeaseInfo, TopicInfo } from './results';
 import { readOutcome, writeOutcome } from './response-codec';
 import type { GroupOffset } from './consumer-offsets';
 import type { SessionEntry } from './sessions';
@@ -36,11 +39,14 @@ import { groupNameProblem, topicNameProblem } from './validate';
 export { RecordDecodeError } from './record-error';
 
 export const RECORD_FORMAT_VERSION = 1;
-const META_FORMAT_VERSION = 2;
+const META_FORMAT_VERSION = 3;
+const KV_FORMAT_VERSION = 2;
+const SESSION_FORMAT_VERSION = 2;
 
 const PREFIX_GROUP = 0x67; // 'g'
 const PREFIX_COMPACT_INDEX = 0x69; // 'i'
 const PREFIX_KV = 0x6b; // 'k'
+const PREFIX_LEASE = 0x6c; // 'l'
 const PREFIX_META = 0x6d; // 'm'
 const PREFIX_SESSION = 0x73; // 's'
 const PREFIX_TOPIC = 0x74; // 't'
@@ -51,8 +57,13 @@ const U64_BYTES = 8;
 export const META_RECORD_KEY: Uint8Array = Uint8Array.of(PREFIX_META);
 
 export interface MetaState {
+  /** The KV store revision (1 for an empty store, +1 per command that wrote the keyspace). */
   readonly revision: number;
   readonly maxStampMs: number;
+  /** Revision of the last compaction (0: never compacted). */
+  readonly compactRevision: number;
+  /** Where the search for the next assigned lease id starts (ids are never handed out twice). */
+  readonly nextLeaseId: number;
   /** Running FNV-1a 64 state over every lazy record mutation, in apply order (Fnv1a64.toBytes). */
   readonly logDigest: Uint8Array;
 }
@@ -60,18 +71,26 @@ export interface MetaState {
 export type DecodedRecord =
   | { readonly kind: 'meta'; readonly meta: MetaState }
   | { readonly kind: 'kv'; readonly kv: KeyValue }
+  | { readonly kind: 'lease'; readonly lease: LeaseInfo }
   | { readonly kind: 'session'; readonly session: SessionEntry }
   | { readonly kind: 'topic'; readonly topic: TopicInfo }
   | { readonly kind: 'groupOffset'; readonly group: string; readonly topic: string; readonly offset: number }
   | { readonly kind: 'compactKey'; readonly topic: string; readonly key: Uint8Array; readonly offset: number; readonly size: number }
   | { readonly kind: 'retainedSize'; readonly topic: string; readonly offset: number; readonly size: number }
-  /** A topic record or KV change: checked, but not state restore keeps. */
+  /** A topic record, KV change or KV history record: checked, but not state restore keeps. */
   | { readonly kind: 'lazy' };
 
 // ---------------------------------------------------------------- keys
 
 export function kvRecordKey(key: Uint8Array): Uint8Array {
   return concatBytes([Uint8Array.of(PREFIX_KV), key]);
+}
+
+export function leaseRecordKey(id: number): Uint8Array {
+  const key = new Uint8Array(1 + U64_BYTES);
+  key[0] = PREFIX_LEASE;
+  writeU64BE(key, 1, id);
+  return key;
 }
 
 export function sessionRecordKey(clientId: string): Uint8Array {
@@ -103,13 +122,17 @@ export function retainedSizeKey(topic: string, offset: number): Uint8Array {
 // ---------------------------------------------------------------- encode
 
 export function encodeKvRecord(kv: KeyValue): Uint8Array {
-  const w = new ByteWriter().u8(RECORD_FORMAT_VERSION);
-  w.uvarint(kv.createRevision).uvarint(kv.modRevision).uvarint(kv.version);
+  const w = new ByteWriter().u8(KV_FORMAT_VERSION);
+  w.uvarint(kv.createRevision).uvarint(kv.modRevision).uvarint(kv.version).uvarint(kv.lease);
   return w.raw(kv.value).finish();
 }
 
+export function encodeLeaseRecord(ttlSeconds: number): Uint8Array {
+  return new ByteWriter().u8(RECORD_FORMAT_VERSION).uvarint(ttlSeconds).finish();
+}
+
 export function encodeSessionRecord(entry: SessionEntry): Uint8Array {
-  const w = new ByteWriter().u8(RECORD_FORMAT_VERSION);
+  const w = new ByteWriter().u8(SESSION_FORMAT_VERSION);
   w.uvarint(entry.lastSeq).uvarint(entry.lastUsedMs);
   writeOutcome(w, entry.outcome);
   return w.finish();
@@ -117,6 +140,7 @@ export function encodeSessionRecord(entry: SessionEntry): Uint8Array {
 
 export function encodeMetaRecord(meta: MetaState): Uint8Array {
   const w = new ByteWriter().u8(META_FORMAT_VERSION).uvarint(meta.revision).uvarint(meta.maxStampMs);
+  w.uvarint(meta.compactRevision).uvarint(meta.nextLeaseId);
   return w.raw(meta.logDigest).finish();
 }
 
@@ -147,42 +171,62 @@ export function decodeRecord(key: Uint8Array, value: Uint8Array): DecodedRecord 
   const version = r.u8();
   const kind = key[0];
   if (kind === PREFIX_META && key.length === 1) return decodeMeta(r, version);
-  if (version !== RECORD_FORMAT_VERSION) throw new RecordDecodeError(`unsupported record version ${version}`);
   const id = key.slice(1);
+  if (kind === PREFIX_KV && id.length > 0 && (version === 1 || version === KV_FORMAT_VERSION)) return decodeKv(r, id, version);
+  if (kind === PREFIX_SESSION && id.length > 0 && (version === 1 || version === SESSION_FORMAT_VERSION)) {
+    const session = decodeSession(r, id, version);
+    r.end();
+    return session;
+  }
+  if (version !== RECORD_FORMAT_VERSION) throw new RecordDecodeError(`unsupported record version ${version}`);
   let decoded: DecodedRecord | null = null;
-  if (kind === PREFIX_KV && id.length > 0) decoded = decodeKv(r, id);
-  else if (kind === PREFIX_SESSION && id.length > 0) decoded = decodeSession(r, id);
+  if (kind === PREFIX_LEASE) decoded = decodeLease(r, id);
   else if (kind === PREFIX_TOPIC) decoded = decodeTopicMeta(r, id);
   else if (kind === PREFIX_GROUP) decoded = decodeGroupOffset(r, id);
   else if (kind === PREFIX_COMPACT_INDEX) decoded = decodeCompactIndex(r, id);
   else if (kind === PREFIX_SIZE) decoded = decodeRetainedSize(r, id);
-  if (decoded === null) throw new RecordDecodeError(`unknown record key kind ${String(kind)} (length ${key.length})`);
-  if (decoded.kind !== 'kv') r.end(); // a KV value runs to the end by construction
+  if (decoded === null) throw new RecordDecodeError(`unknown record key kind ${String(kind)} (length ${key.length}) or version ${version}`);
+  r.end();
   return decoded;
 }
 
 function decodeMeta(r: ByteReader, version: number): DecodedRecord {
-  if (version !== 1 && version !== META_FORMAT_VERSION) throw new RecordDecodeError(`unsupported meta record version ${version}`);
-  const revision = r.uvarint();
+  if (version < 1 || version > META_FORMAT_VERSION) throw new RecordDecodeError(`unsupported meta record version ${version}`);
+  // v1 and v2 stored the Raft index of the last KV write, 0 for none: etcd's empty store is at 1.
+  const revision = version < 3 ? Math.max(1, r.uvarint()) : r.uvarint();
   const maxStampMs = r.uvarint();
+  const compactRevision = version < 3 ? 0 : r.uvarint();
+  const nextLeaseId = version < 3 ? 1 : r.uvarint();
   // v1 was written before any lazy record existed: its log digest is that of nothing.
   const logDigest = version === 1 ? new Fnv1a64().toBytes() : r.rest();
   if (logDigest.length !== Fnv1a64.BYTES) throw new RecordDecodeError(`meta log digest of ${logDigest.length} bytes, expected ${Fnv1a64.BYTES}`);
   r.end();
-  return { kind: 'meta', meta: { revision, maxStampMs, logDigest } };
+  if (revision < 1) throw new RecordDecodeError('meta revision 0 (the revision of an empty store is 1)');
+  if (compactRevision > revision) throw new RecordDecodeError(`compact revision ${compactRevision} beyond the revision ${revision}`);
+  if (nextLeaseId < 1) throw new RecordDecodeError('meta next lease id 0');
+  return { kind: 'meta', meta: { revision, maxStampMs, compactRevision, nextLeaseId, logDigest } };
 }
 
-function decodeKv(r: ByteReader, key: Uint8Array): DecodedRecord {
+function decodeKv(r: ByteReader, key: Uint8Array, formatVersion: number): DecodedRecord {
   const createRevision = r.uvarint();
   const modRevision = r.uvarint();
   const version = r.uvarint();
-  return { kind: 'kv', kv: { key, value: r.rest(), createRevision, modRevision, version } };
+  const lease = formatVersion === 1 ? 0 : r.uvarint();
+  // The value runs to the end by construction.
+  return { kind: 'kv', kv: { key, value: r.rest(), createRevision, modRevision, version, lease } };
 }
 
-function decodeSession(r: ByteReader, id: Uint8Array): DecodedRecord {
+function decodeLease(r: ByteReader, id: Uint8Array): DecodedRecord | null {
+  if (id.length !== U64_BYTES) return null;
+  const leaseId = readU64BE(id, 0);
+  if (leaseId === null || leaseId < 1) throw new RecordDecodeError('lease record key with an id outside 1..2^53-1');
+  return { kind: 'lease', lease: { id: leaseId, ttlSeconds: r.uvarint() } };
+}
+
+function decodeSession(r: ByteReader, id: Uint8Array, formatVersion: number): DecodedRecord {
   const lastSeq = r.uvarint();
   const lastUsedMs = r.uvarint();
-  const outcome = readOutcome(r);
+  const outcome = readOutcome(r, formatVersion === 1 ? 1 : 2);
   return { kind: 'session', session: { clientId: decodeUtf8(id, 'session client id'), lastSeq, lastUsedMs, outcome } };
 }
 
@@ -242,6 +286,7 @@ function decodeUtf8(bytes: Uint8Array, what: string): string {
 export interface DecodedState {
   meta: MetaState | null;
   readonly kvs: KeyValue[];
+  readonly leases: LeaseInfo[];
   readonly sessions: SessionEntry[];
   readonly topics: { topics: TopicInfo[]; compactKeys: Array<TopicRecordsLoaded['compactKeys'][number]>; sizes: Array<TopicRecordsLoaded['sizes'][number]> };
   readonly groupOffsets: GroupOffset[];
@@ -249,7 +294,7 @@ export interface DecodedState {
 
 /** Sorts records by kind; throws RecordDecodeError on a corrupt one. Lazy records are checked and dropped. */
 export function decodeRecords(records: Iterable<[Uint8Array, Uint8Array]>): DecodedState {
-  const d: DecodedState = { meta: null, kvs: [], sessions: [], topics: { topics: [], compactKeys: [], sizes: [] }, groupOffsets: [] };
+  const d: DecodedState = { meta: null, kvs: [], leases: [], sessions: [], topics: { topics: [], compactKeys: [], sizes: [] }, groupOffsets: [] };
   for (const [key, value] of records) {
     const rec = decodeRecord(key, value);
     switch (rec.kind) {
@@ -258,6 +303,9 @@ export function decodeRecords(records: Iterable<[Uint8Array, Uint8Array]>): Deco
         break;
       case 'kv':
         d.kvs.push(rec.kv);
+        break;
+      case 'lease':
+        d.leases.push(rec.lease);
         break;
       case 'session':
         d.sessions.push(rec.session);

@@ -10,8 +10,14 @@
  *             | 5 createTopic created:bool
  *             | 6 append baseOffset:uvarint count:uvarint
  *             | 7 commitOffset offset:uvarint
+ *             | 9 leaseGrant id:uvarint ttlSeconds:uvarint
+ *             | 10 leaseRevoke deleted:uvarint
+ *             | 11 compact
  *   status   := index in REJECTION_STATUSES
- *   kv       := key:bytes value:bytes createRevision:uvarint modRevision:uvarint version:uvarint
+ *   kv       := key:bytes value:bytes createRevision:uvarint modRevision:uvarint version:uvarint lease:uvarint
+ *
+ * Format 1 (session records v1, before leases) has no lease in a kv; it still decodes, with
+ * lease 0. Format 2 is the current one.
  */
 
 import type { ByteReader, ByteWriter } from './binary';
@@ -26,9 +32,23 @@ const TAG_CREATE_TOPIC = 5;
 const TAG_APPEND = 6;
 const TAG_COMMIT_OFFSET = 7;
 const TAG_REJECTED = 8;
+const TAG_LEASE_GRANT = 9;
+const TAG_LEASE_REVOKE = 10;
+const TAG_COMPACT = 11;
 // Index in the array = wire value.
-const REJECTION_STATUSES: readonly RejectionStatus[] = ['not_found', 'failed_precondition', 'already_exists', 'out_of_range', 'resource_exhausted'];
+const REJECTION_STATUSES: readonly RejectionStatus[] = [
+  'not_found',
+  'failed_precondition',
+  'already_exists',
+  'out_of_range',
+  'resource_exhausted',
+  'invalid_argument',
+];
 const KV_BYTES_MIN = 5;
+
+/** 1: kvs without lease (session records v1); 2: current. */
+export type OutcomeFormat = 1 | 2;
+export const OUTCOME_FORMAT: OutcomeFormat = 2;
 const RESPONSE_BYTES_MIN = 2;
 
 export function writeOutcome(w: ByteWriter, outcome: CommandOutcome): void {
@@ -40,13 +60,13 @@ export function writeOutcome(w: ByteWriter, outcome: CommandOutcome): void {
   }
 }
 
-export function readOutcome(r: ByteReader): CommandOutcome {
+export function readOutcome(r: ByteReader, format: OutcomeFormat = OUTCOME_FORMAT): CommandOutcome {
   const revision = r.uvarint();
   if (r.peek() === TAG_REJECTED) {
     r.u8();
     return { revision, rejection: readRejection(r) };
   }
-  return { revision, response: readResponse(r, false) };
+  return { revision, response: readResponse(r, false, format) };
 }
 
 function readRejection(r: ByteReader): Rejection {
@@ -63,16 +83,17 @@ function readRejection(r: ByteReader): Rejection {
 }
 
 export function writeKv(w: ByteWriter, kv: KeyValue): void {
-  w.bytes(kv.key).bytes(kv.value).uvarint(kv.createRevision).uvarint(kv.modRevision).uvarint(kv.version);
+  w.bytes(kv.key).bytes(kv.value).uvarint(kv.createRevision).uvarint(kv.modRevision).uvarint(kv.version).uvarint(kv.lease);
 }
 
-export function readKv(r: ByteReader): KeyValue {
+export function readKv(r: ByteReader, format: OutcomeFormat = OUTCOME_FORMAT): KeyValue {
   const key = r.bytes();
   const value = r.bytes();
   const createRevision = r.uvarint();
   const modRevision = r.uvarint();
   const version = r.uvarint();
-  return { key, value, createRevision, modRevision, version };
+  const lease = format === 1 ? 0 : r.uvarint();
+  return { key, value, createRevision, modRevision, version, lease };
 }
 
 function writeResponse(w: ByteWriter, response: OpResponse | TxnOpResponse): void {
@@ -102,6 +123,15 @@ function writeResponse(w: ByteWriter, response: OpResponse | TxnOpResponse): voi
     case 'commitOffset':
       w.u8(TAG_COMMIT_OFFSET).uvarint(response.offset);
       return;
+    case 'leaseGrant':
+      w.u8(TAG_LEASE_GRANT).uvarint(response.id).uvarint(response.ttlSeconds);
+      return;
+    case 'leaseRevoke':
+      w.u8(TAG_LEASE_REVOKE).uvarint(response.deleted);
+      return;
+    case 'compact':
+      w.u8(TAG_COMPACT);
+      return;
     default: {
       const never: never = response;
       throw new TypeError(`unknown response ${JSON.stringify(never)}`);
@@ -114,40 +144,45 @@ function writeKvs(w: ByteWriter, kvs: readonly KeyValue[]): void {
   for (const kv of kvs) writeKv(w, kv);
 }
 
-function readKvs(r: ByteReader): KeyValue[] {
+function readKvs(r: ByteReader, format: OutcomeFormat): KeyValue[] {
   const n = r.count(KV_BYTES_MIN);
   const kvs: KeyValue[] = [];
-  for (let i = 0; i < n; i++) kvs.push(readKv(r));
+  for (let i = 0; i < n; i++) kvs.push(readKv(r, format));
   return kvs;
 }
 
-function readResponse(r: ByteReader, insideTxn: true): TxnOpResponse;
-function readResponse(r: ByteReader, insideTxn: false): OpResponse;
-function readResponse(r: ByteReader, insideTxn: boolean): OpResponse | TxnOpResponse {
+function readResponse(r: ByteReader, insideTxn: true, format: OutcomeFormat): TxnOpResponse;
+function readResponse(r: ByteReader, insideTxn: false, format: OutcomeFormat): OpResponse;
+function readResponse(r: ByteReader, insideTxn: boolean, format: OutcomeFormat): OpResponse | TxnOpResponse {
   const tag = r.u8();
-  if (tag === TAG_PUT) return r.bool() ? { type: 'put', prevKv: readKv(r) } : { type: 'put' };
+  if (tag === TAG_PUT) return r.bool() ? { type: 'put', prevKv: readKv(r, format) } : { type: 'put' };
   if (tag === TAG_DELETE) {
     const deleted = r.uvarint();
-    return r.bool() ? { type: 'delete', deleted, prevKvs: readKvs(r) } : { type: 'delete', deleted };
+    return r.bool() ? { type: 'delete', deleted, prevKvs: readKvs(r, format) } : { type: 'delete', deleted };
   }
-  if (tag === TAG_RANGE && insideTxn) return readRange(r);
+  if (tag === TAG_RANGE && insideTxn) return readRange(r, format);
   if (tag === TAG_TXN && !insideTxn) {
     const succeeded = r.bool();
     const n = r.count(RESPONSE_BYTES_MIN);
     const responses: TxnOpResponse[] = [];
-    for (let i = 0; i < n; i++) responses.push(readResponse(r, true));
+    for (let i = 0; i < n; i++) responses.push(readResponse(r, true, format));
     return { type: 'txn', succeeded, responses };
   }
   if (!insideTxn) {
     if (tag === TAG_CREATE_TOPIC) return { type: 'createTopic', created: r.bool() };
     if (tag === TAG_APPEND) return { type: 'append', baseOffset: r.uvarint(), count: r.uvarint() };
     if (tag === TAG_COMMIT_OFFSET) return { type: 'commitOffset', offset: r.uvarint() };
+    if (format >= 2) {
+      if (tag === TAG_LEASE_GRANT) return { type: 'leaseGrant', id: r.uvarint(), ttlSeconds: r.uvarint() };
+      if (tag === TAG_LEASE_REVOKE) return { type: 'leaseRevoke', deleted: r.uvarint() };
+      if (tag === TAG_COMPACT) return { type: 'compact' };
+    }
   }
   throw r.failure(`response tag ${tag} not allowed ${insideTxn ? 'inside a txn' : 'at top level'}`);
 }
 
-function readRange(r: ByteReader): RangeResponse {
+function readRange(r: ByteReader, format: OutcomeFormat): RangeResponse {
   const count = r.uvarint();
   const more = r.bool();
-  return { type: 'range', kvs: readKvs(r), more, count };
+  return { type: 'range', kvs: readKvs(r, format), more, count };
 }

@@ -12,6 +12,8 @@ export interface KeyValue {
   readonly modRevision: number;
   /** Number of writes since creation: 1 after the creating put; reset by a delete. */
   readonly version: number;
+  /** Id of the lease the key is attached to; 0 = none. */
+  readonly lease: number;
 }
 
 export interface PutResponse {
@@ -67,14 +69,45 @@ export interface CommitOffsetResponse {
 
 export type TopicOpResponse = CreateTopicResponse | AppendResponse | CommitOffsetResponse;
 
-export type OpResponse = PutResponse | DeleteResponse | TxnResponse | TopicOpResponse;
+export interface LeaseGrantResponse {
+  readonly type: 'leaseGrant';
+  /** The lease's id (the assigned one when the grant asked for id 0). */
+  readonly id: number;
+  /** The effective TTL: the requested one, raised to leaseTtlMinSeconds. */
+  readonly ttlSeconds: number;
+}
+
+export interface LeaseRevokeResponse {
+  readonly type: 'leaseRevoke';
+  /** Number of keys the revoke deleted (those attached to the lease). */
+  readonly deleted: number;
+}
+
+export interface CompactResponse {
+  readonly type: 'compact';
+}
+
+export type OpResponse = PutResponse | DeleteResponse | TxnResponse | LeaseGrantResponse | LeaseRevokeResponse | CompactResponse | TopicOpResponse;
 
 /** Which gRPC-like status a definite refusal maps to. */
-export type RejectionStatus = 'not_found' | 'failed_precondition' | 'already_exists' | 'out_of_range' | 'resource_exhausted';
+export type RejectionStatus = 'not_found' | 'failed_precondition' | 'already_exists' | 'out_of_range' | 'resource_exhausted' | 'invalid_argument';
+
+/** A lease as the state machine holds it (no deadline: expiry is decided by the leader). */
+export interface LeaseInfo {
+  readonly id: number;
+  /** The granted (effective) TTL. */
+  readonly ttlSeconds: number;
+}
+
+/** A lease with the keys attached to it, in key order. */
+export interface LeaseDetail extends LeaseInfo {
+  readonly keys: Uint8Array[];
+}
 
 /**
- * A well-formed command the current state refuses (unknown topic, backwards commit, policy
- * conflict, a limit on topics or offsets reached). Nothing was applied. Unlike invalid_command it
+ * A well-formed command the current state refuses (unknown topic or lease, backwards commit,
+ * policy conflict, a limit on topics or offsets reached, a compaction out of range, an ignore
+ * flag on an absent key). Nothing was applied. Unlike invalid_command it
  * depends on the state, so a session caches it like any answer: a retry gets the same refusal.
  */
 export interface Rejection {
@@ -136,6 +169,8 @@ export interface ReadResult {
   readonly count: number;
   /** Store revision the answer reflects. */
   readonly revision: number;
+  /** Reads at revisions below this one are refused (etcd's compacted revision; 0: none). */
+  readonly compactRevision: number;
   /** Raft index the answer reflects (>= the ReadIndex for a linearizable read). */
   readonly appliedIndex: number;
 }

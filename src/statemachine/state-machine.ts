@@ -6,35 +6,39 @@
  * in explicitly sorted arrays). The same entries in the same order therefore give the same
  * results, the same persisted records and the same stateDigest() on every replica.
  *
- * Two kinds of records leave through takeMutations(): the in-memory state's (KV pairs, sessions,
- * topic metadata, consumer offsets, compaction index, retained sizes, meta), which restore()
- * reads back, and lazy records (topic records, the KV change log), which are written once and
- * never held in memory: readers scan them from storage. Their content enters stateDigest()
- * through a running hash over every lazy mutation in apply order, kept in the meta record.
+ * Two kinds of records leave through takeMutations(): the in-memory state's (KV pairs, leases,
+ * sessions, topic metadata, consumer offsets, compaction index, retained sizes, meta), which
+ * restore() reads back, and lazy records (topic records, the KV change log, the KV history),
+ * which are written once and never held in memory: readers scan them from storage. Their content
+ * enters stateDigest() through a running hash over every lazy mutation in apply order, kept in
+ * the meta record.
  */
 
 import type { Entry } from '../raft/core/types';
-import { applyOp } from './apply-op';
+import { applyOp, LEASE_NOT_FOUND, type KvContext } from './apply-op';
 import { ByteWriter } from './binary';
-import { compareBytes } from './bytes';
-import type { Command, Op } from './command';
+import { bytesToKeyString, compareBytes } from './bytes';
+import { MAX_LEASE_TTL_SECONDS, type Command, type LeaseGrantOp, type Op } from './command';
 import { CommandDecodeError, decodeCommand } from './command-codec';
 import { resolveConfig, type StateMachineConfig } from './config';
 import { ConsumerOffsets } from './consumer-offsets';
 import { Fnv1a64 } from './digest';
-import { KvStore } from './kv-store';
-import { changeRecordKey, encodeChangeRecord, lazyPrefixes, type KvChange } from './log-records';
+import { INITIAL_REVISION, KvStore } from './kv-store';
+import { LeaseTable } from './leases';
+import { changeRecordKey, encodeChangeRecord, historyRecordKey, lazyPrefixes, type KvChange } from './log-records';
 import { PendingMutations, type StateMutations } from './mutations';
 import {
   compactIndexKey,
   decodeRecords,
   encodeCompactIndexRecord,
   encodeKvRecord,
+  encodeLeaseRecord,
   encodeMetaRecord,
   encodeRetainedSizeRecord,
   encodeSessionRecord,
   encodeTopicMetaRecord,
   kvRecordKey,
+  leaseRecordKey,
   META_RECORD_KEY,
   type MetaState,
   RecordDecodeError,
@@ -42,7 +46,22 @@ import {
   sessionRecordKey,
   topicMetaKey,
 } from './records';
-import type { ApplyError, ApplyResult, CommandOutcome, KeyValue, OpResponse, ReadQuery, ReadResult, Rejection, TopicInfo } from './results';
+import type {
+  ApplyError,
+  ApplyResult,
+  CommandOutcome,
+  CompactResponse,
+  KeyValue,
+  LeaseDetail,
+  LeaseGrantResponse,
+  LeaseInfo,
+  LeaseRevokeResponse,
+  OpResponse,
+  ReadQuery,
+  ReadResult,
+  Rejection,
+  TopicInfo,
+} from './results';
 import { type SessionEntry, SessionTable } from './sessions';
 import { TopicTable, type TopicSink } from './topics';
 import { validateCommand } from './validate';
@@ -50,6 +69,7 @@ import { validateCommand } from './validate';
 /** How many items each in-memory structure holds. Topic records and KV changes are never among them. */
 export interface ResidentCounts {
   readonly kvKeys: number;
+  readonly leases: number;
   readonly sessions: number;
   readonly topics: number;
   readonly groupOffsets: number;
@@ -63,10 +83,17 @@ export interface ResidentCounts {
 const LAZY_PUT = Uint8Array.of(1);
 const LAZY_DEL = Uint8Array.of(2);
 
+/** etcd's error texts for compaction and lease refusals. */
+const COMPACT_FUTURE = 'etcdserver: mvcc: required revision is a future revision';
+const COMPACT_COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
+const LEASE_EXISTS = 'etcdserver: lease already exists';
+const LEASE_TTL_TOO_LARGE = 'etcdserver: too large lease TTL';
+
 export class StateMachine {
   private readonly config: StateMachineConfig;
   private readonly pending = new PendingMutations();
   private kv: KvStore;
+  private leaseTable = new LeaseTable();
   private sessions: SessionTable;
   private topics: TopicTable;
   private offsets: ConsumerOffsets;
@@ -79,6 +106,10 @@ export class StateMachine {
   /** Revision and next seq of the KV change log: changes of one revision are numbered from 0. */
   private changeRevision = 0;
   private changeSeq = 0;
+  /** Reads below this revision are refused (0: never compacted). */
+  private compacted = 0;
+  /** The search for an unused lease id (grant with id 0) starts here; it only grows. */
+  private nextLeaseId = 1;
 
   /** An empty state machine; throws StateMachineConfigError on a bad config field. */
   constructor(config: Partial<StateMachineConfig> = {}) {
@@ -90,7 +121,8 @@ export class StateMachine {
   }
 
   /**
-   * Key prefixes (SM keyspace) of the lazy records: topic records and the KV change log. Storage
+   * Key prefixes (SM keyspace) of the lazy records: topic records, the KV change log and the KV
+   * history. Storage
    * must not load them at start-up (LogStore.open's lazyStateMachinePrefixes); restore() does
    * not need them, and checks but drops any it is given.
    */
@@ -114,14 +146,23 @@ export class StateMachine {
     }
     const sm = new StateMachine(config);
     const d = decodeRecords(records);
-    const meta = d.meta ?? { revision: 0, maxStampMs: 0, logDigest: new Fnv1a64().toBytes() };
-    if (meta.revision > appliedIndex) {
-      throw new RecordDecodeError(`revision ${meta.revision} is beyond the applied index ${appliedIndex}`);
+    const meta = d.meta ?? sm.meta();
+    // Each entry moves the revision by one at most, from 1.
+    if (meta.revision > appliedIndex + INITIAL_REVISION) {
+      throw new RecordDecodeError(`revision ${meta.revision} is beyond what ${appliedIndex} applied entries can reach`);
     }
     if (d.sessions.some((s) => s.lastUsedMs > meta.maxStampMs)) {
       throw new RecordDecodeError(`a session was used after the latest stamp ${meta.maxStampMs}`);
     }
     sm.kv = KvStore.load(d.kvs, meta.revision, sm.onKvChange);
+    sm.leaseTable = LeaseTable.load(d.leases);
+    for (const kv of d.kvs) {
+      if (kv.lease === 0) continue;
+      if (!sm.leaseTable.has(kv.lease)) throw new RecordDecodeError(`a key is attached to lease ${kv.lease}, which does not exist`);
+      sm.leaseTable.attach(kv.lease, bytesToKeyString(kv.key));
+    }
+    sm.compacted = meta.compactRevision;
+    sm.nextLeaseId = meta.nextLeaseId;
     sm.sessions = SessionTable.load(d.sessions, sm.config, sm.onSessionChange);
     sm.topics = TopicTable.load(d.topics, sm.config.topicsMax, sm.sink);
     const topics = sm.topics;
@@ -137,9 +178,32 @@ export class StateMachine {
     return this.applied;
   }
 
-  /** Raft index of the last entry that changed the KV keyspace (etcd's store revision). */
+  /**
+   * etcd's store revision: 1 for an empty store, then one more per applied command that wrote
+   * the KV keyspace (a put, a delete that deleted something, a txn whose branch wrote, a lease
+   * revoke that deleted keys). Not a Raft index.
+   */
   get revision(): number {
     return this.kv.revision;
+  }
+
+  /** Revision of the last compaction (0: never): reads below it must be refused (history may be gone). */
+  get compactRevision(): number {
+    return this.compacted;
+  }
+
+  /** A lease with its keys (in key order), or undefined if there is no such lease. */
+  lease(id: number): LeaseDetail | undefined {
+    return this.leaseTable.detail(id);
+  }
+
+  /** Every lease, sorted by id. */
+  leases(): LeaseInfo[] {
+    return this.leaseTable.list();
+  }
+
+  get leaseCount(): number {
+    return this.leaseTable.size;
   }
 
   /** A topic's metadata, or undefined if there is no such topic. */
@@ -160,7 +224,7 @@ export class StateMachine {
   /** Sizes of the in-memory structures (for tests and metrics): none grows with topic records. */
   residentCounts(): ResidentCounts {
     const { compactKeys, retainedSizes } = this.topics.residentCounts();
-    return { kvKeys: this.kv.size, sessions: this.sessions.size, topics: this.topics.size, groupOffsets: this.offsets.size, compactKeys, retainedSizes };
+    return { kvKeys: this.kv.size, leases: this.leaseTable.size, sessions: this.sessions.size, topics: this.topics.size, groupOffsets: this.offsets.size, compactKeys, retainedSizes };
   }
 
   /**
@@ -183,12 +247,18 @@ export class StateMachine {
       if (!(err instanceof CommandDecodeError)) throw err;
       return this.failure(entry.index, { code: 'decode_error', reason: err.message });
     }
-    const revisionBefore = this.revision;
-    const stampBefore = this.maxStampMs;
+    const before = this.meta();
     this.logDigestMoved = false;
     const result = this.applyCommand(cmd, entry.index);
-    if (this.revision !== revisionBefore || this.maxStampMs !== stampBefore || this.logDigestMoved) {
-      this.pending.put(META_RECORD_KEY, encodeMetaRecord(this.meta()));
+    const after = this.meta();
+    if (
+      after.revision !== before.revision ||
+      after.maxStampMs !== before.maxStampMs ||
+      after.compactRevision !== before.compactRevision ||
+      after.nextLeaseId !== before.nextLeaseId ||
+      this.logDigestMoved
+    ) {
+      this.pending.put(META_RECORD_KEY, encodeMetaRecord(after));
     }
     return result;
   }
@@ -203,7 +273,7 @@ export class StateMachine {
     const limit = query.limit ?? 0;
     if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`read: bad limit ${limit}`);
     const { kvs, more, count } = this.kv.range(query.key, query.rangeEnd, limit);
-    return { kvs, more, count, revision: this.revision, appliedIndex: this.applied };
+    return { kvs, more, count, revision: this.revision, compactRevision: this.compacted, appliedIndex: this.applied };
   }
 
   /** Record writes since the last call, for the storage layer to persist atomically. */
@@ -217,10 +287,11 @@ export class StateMachine {
    * (scan the lazyRecordPrefixes() ranges).
    */
   snapshotRecords(): Array<[Uint8Array, Uint8Array]> {
-    // Built in key order, one record kind (first key byte) after the other: g i k m s t z.
+    // Built in key order, one record kind (first key byte) after the other: g i k l m s t z.
     const records = this.offsets.records();
     for (const [topic, e] of this.topics.compactEntries()) records.push([compactIndexKey(topic, e.key), encodeCompactIndexRecord(e.offset, e.size)]);
     for (const kv of this.kv.entries()) records.push([kvRecordKey(kv.key), encodeKvRecord(kv)]);
+    for (const lease of this.leaseTable.list()) records.push([leaseRecordKey(lease.id), encodeLeaseRecord(lease.ttlSeconds)]);
     records.push([META_RECORD_KEY, encodeMetaRecord(this.meta())]);
     const sessions: Array<[Uint8Array, Uint8Array]> = this.sessions
       .entries()
@@ -264,8 +335,9 @@ export class StateMachine {
   }
 
   /**
-   * Every KV write of one entry carries the entry's index as its revision; topic records carry
-   * it as raftIndex and the command's stamp as timestampMs. A rejection has written nothing.
+   * Every KV write of one command carries the store revision plus one (the revision moves only if
+   * the command writes); topic records carry the entry's index as raftIndex and the command's
+   * stamp as timestampMs. A rejection has written nothing.
    */
   private execute(cmd: Command, index: number): CommandOutcome {
     const result = this.executeOp(cmd.op, index, cmd.stampMs);
@@ -273,11 +345,18 @@ export class StateMachine {
   }
 
   private executeOp(op: Op, index: number, stampMs: number): OpResponse | Rejection {
+    const nextRevision = this.kv.revision + 1;
     switch (op.type) {
       case 'put':
       case 'delete':
       case 'txn':
-        return applyOp(this.kv, op, index);
+        return applyOp(this.kvContext, op, nextRevision);
+      case 'leaseGrant':
+        return this.grantLease(op);
+      case 'leaseRevoke':
+        return this.revokeLease(op.id, nextRevision);
+      case 'compact':
+        return this.compact(op.revision);
       case 'createTopic': {
         const r = this.topics.create(op.topic, op.policy);
         return 'code' in r ? r : { type: 'createTopic', created: r.created };
@@ -293,6 +372,46 @@ export class StateMachine {
     }
   }
 
+  private get kvContext(): KvContext {
+    return { store: this.kv, leases: this.leaseTable };
+  }
+
+  /** etcd's lessor.Grant: TTL limit first, then the id; a short TTL is raised to the minimum. */
+  private grantLease(op: LeaseGrantOp): LeaseGrantResponse | Rejection {
+    if (op.ttlSeconds > MAX_LEASE_TTL_SECONDS) return { code: 'rejected', status: 'out_of_range', reason: LEASE_TTL_TOO_LARGE };
+    let id = op.id;
+    if (id === 0) {
+      let next = this.nextLeaseId;
+      while (this.leaseTable.has(next)) next++;
+      if (!Number.isSafeInteger(next)) return { code: 'rejected', status: 'resource_exhausted', reason: 'lease ids exhausted' };
+      id = next;
+      this.nextLeaseId = next + 1;
+    } else if (this.leaseTable.has(id)) {
+      return { code: 'rejected', status: 'failed_precondition', reason: LEASE_EXISTS };
+    }
+    const ttlSeconds = Math.max(op.ttlSeconds, this.config.leaseTtlMinSeconds);
+    this.leaseTable.grant(id, ttlSeconds);
+    this.pending.put(leaseRecordKey(id), encodeLeaseRecord(ttlSeconds));
+    return { type: 'leaseGrant', id, ttlSeconds };
+  }
+
+  /** Deletes the lease's keys in key order at one revision (none: the revision stays), then the lease. */
+  private revokeLease(id: number, revision: number): LeaseRevokeResponse | Rejection {
+    if (!this.leaseTable.has(id)) return { code: 'rejected', status: 'not_found', reason: LEASE_NOT_FOUND };
+    const deleted = this.kv.deleteKeys(this.leaseTable.sortedKeys(id), revision);
+    this.leaseTable.remove(id);
+    this.pending.del(leaseRecordKey(id));
+    return { type: 'leaseRevoke', deleted: deleted.length };
+  }
+
+  /** etcd's updateCompactRev: only the logical compact revision; storage drops history later. */
+  private compact(revision: number): CompactResponse | Rejection {
+    if (revision <= this.compacted) return { code: 'rejected', status: 'out_of_range', reason: COMPACT_COMPACTED };
+    if (revision > this.kv.revision) return { code: 'rejected', status: 'out_of_range', reason: COMPACT_FUTURE };
+    this.compacted = revision;
+    return { type: 'compact' };
+  }
+
   /** A fresh or cached outcome as the entry's result (a rejection is an error result). */
   private answer(index: number, outcome: CommandOutcome, duplicate: boolean): ApplyResult {
     if ('rejection' in outcome) return this.failure(index, outcome.rejection);
@@ -304,22 +423,49 @@ export class StateMachine {
   }
 
   private meta(): MetaState {
-    return { revision: this.kv.revision, maxStampMs: this.maxStampMs, logDigest: this.logDigest.toBytes() };
+    return {
+      revision: this.kv.revision,
+      maxStampMs: this.maxStampMs,
+      compactRevision: this.compacted,
+      nextLeaseId: this.nextLeaseId,
+      logDigest: this.logDigest.toBytes(),
+    };
   }
 
-  /** Every KV change is persisted and also appended to the change log (for Watch). */
-  private readonly onKvChange = (key: Uint8Array, kv: KeyValue | null, revision: number): void => {
+  /**
+   * Every KV change is persisted, moves the key between leases, and is appended to the change log
+   * (for Watch) and to the key's history (for reads at a revision).
+   */
+  private readonly onKvChange = (key: Uint8Array, kv: KeyValue | null, revision: number, prev: KeyValue | undefined): void => {
     if (kv === null) this.pending.del(kvRecordKey(key));
     else this.pending.put(kvRecordKey(key), encodeKvRecord(kv));
+    const oldLease = prev?.lease ?? 0;
+    const newLease = kv?.lease ?? 0;
+    if (oldLease !== newLease) {
+      const k = bytesToKeyString(key);
+      if (oldLease !== 0) this.leaseTable.detach(oldLease, k);
+      if (newLease !== 0) this.leaseTable.attach(newLease, k);
+    }
     if (revision !== this.changeRevision) {
       this.changeRevision = revision;
       this.changeSeq = 0;
     }
     const change: KvChange =
       kv === null
-        ? { revision, kind: 'delete', key, createRevision: 0, modRevision: revision, version: 0 }
-        : { revision, kind: 'put', key: kv.key, value: kv.value, createRevision: kv.createRevision, modRevision: kv.modRevision, version: kv.version };
-    this.sink.putLazy(changeRecordKey(revision, this.changeSeq++), encodeChangeRecord(change));
+        ? { revision, kind: 'delete', key, createRevision: 0, modRevision: revision, version: 0, lease: 0 }
+        : {
+            revision,
+            kind: 'put',
+            key: kv.key,
+            value: kv.value,
+            createRevision: kv.createRevision,
+            modRevision: kv.modRevision,
+            version: kv.version,
+            lease: kv.lease,
+          };
+    const value = encodeChangeRecord(change);
+    this.sink.putLazy(changeRecordKey(revision, this.changeSeq++), value);
+    this.sink.putLazy(historyRecordKey(key, revision), value);
   };
 
   /** Where topics and offsets write; lazy writes also feed the running log digest. */

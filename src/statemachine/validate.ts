@@ -15,6 +15,7 @@ import {
   type Compare,
   type DeleteOp,
   type Op,
+  type PutOp,
   type RangeOp,
   type TopicPolicy,
   type TxnOp,
@@ -42,7 +43,7 @@ export function validateRangeOp(op: RangeOp, config: StateMachineConfig): string
 function validateOp(op: Op | TxnRequestOp, config: StateMachineConfig): string | null {
   switch (op.type) {
     case 'put':
-      return checkKey(op.key, config) ?? checkValue(op.value, config);
+      return checkKey(op.key, config) ?? checkValue(op.value, config) ?? checkPutOptions(op);
     case 'delete':
     case 'range':
       return checkKey(op.key, config) ?? checkRangeEnd(op.rangeEnd, config);
@@ -54,11 +55,33 @@ function validateOp(op: Op | TxnRequestOp, config: StateMachineConfig): string |
       return validateAppend(op, config);
     case 'commitOffset':
       return validateCommitOffset(op, config);
+    case 'leaseGrant':
+      if (!isLeaseId(op.id) && op.id !== 0) return `leaseGrant id must be 0 (assign one) or a lease id in 1..${Number.MAX_SAFE_INTEGER}, got ${op.id}`;
+      if (!Number.isSafeInteger(op.ttlSeconds) || op.ttlSeconds < 0) return `leaseGrant ttlSeconds must be a non-negative integer, got ${op.ttlSeconds}`;
+      return null;
+    case 'leaseRevoke':
+      return isLeaseId(op.id) ? null : `leaseRevoke id must be a lease id in 1..${Number.MAX_SAFE_INTEGER}, got ${op.id}`;
+    case 'compact':
+      return Number.isSafeInteger(op.revision) && op.revision >= 0 ? null : `compact revision must be a non-negative integer, got ${op.revision}`;
     default: {
       const never: never = op;
       return `unknown op ${JSON.stringify(never)}`;
     }
   }
+}
+
+/** Lease ids are positive safe integers (0 means "no lease" in a put, "assign one" in a grant). */
+function isLeaseId(id: number): boolean {
+  return Number.isSafeInteger(id) && id >= 1;
+}
+
+/** etcd's checkPutRequest: the ignore flags exclude a value or a lease in the request itself. */
+function checkPutOptions(op: PutOp): string | null {
+  const lease = op.lease ?? 0;
+  if (lease !== 0 && !isLeaseId(lease)) return `put lease must be 0 (none) or a lease id in 1..${Number.MAX_SAFE_INTEGER}, got ${lease}`;
+  if (op.ignoreValue === true && op.value.length !== 0) return 'etcdserver: value is provided';
+  if (op.ignoreLease === true && lease !== 0) return 'etcdserver: lease is provided';
+  return null;
 }
 
 function validateTxn(op: TxnOp, config: StateMachineConfig): string | null {
@@ -110,7 +133,9 @@ function checkBranchWrites(branch: readonly TxnRequestOp[]): string | null {
 function checkCompare(c: Compare, config: StateMachineConfig): string | null {
   const keyReason = checkKey(c.key, config);
   if (keyReason !== null) return keyReason;
-  return c.target === 'value' ? checkValue(c.value, config) : null;
+  if (c.target === 'value') return checkValue(c.value, config);
+  if (!Number.isSafeInteger(c.value) || c.value < 0) return `compare ${c.target} value must be a non-negative integer, got ${c.value}`;
+  return null;
 }
 
 function checkKey(key: Uint8Array, config: StateMachineConfig): string | null {

@@ -6,10 +6,13 @@ import type {
   AppendRecord,
   Command,
   CommitOffsetOp,
+  CompactOp,
   Compare,
   CompareResult,
   CreateTopicOp,
   DeleteOp,
+  LeaseGrantOp,
+  LeaseRevokeOp,
   Op,
   PutOp,
   RangeOp,
@@ -29,6 +32,16 @@ export interface CommandShape {
   readonly opsMax: number;
   /** When present, commands include topic ops (createTopic, append, commitOffset). */
   readonly topics?: TopicShape;
+  /** When present, puts carry leases and ignore flags, compares target leases, and commands include leaseGrant, leaseRevoke and compact. */
+  readonly etcd?: EtcdShape;
+}
+
+export interface EtcdShape {
+  /** Lease ids in puts, grants (0 = assign), revokes and compares. */
+  readonly leaseId: fc.Arbitrary<number>;
+  readonly ttlSeconds: fc.Arbitrary<number>;
+  /** Compact revisions. */
+  readonly revision: fc.Arbitrary<number>;
 }
 
 export interface TopicShape {
@@ -56,15 +69,43 @@ export const wideShape: CommandShape = {
   stampMs: fc.maxSafeNat(),
   count: fc.maxSafeNat(),
   opsMax: 4,
+  etcd: { leaseId: fc.maxSafeNat(), ttlSeconds: fc.maxSafeNat(), revision: fc.maxSafeNat() },
 };
 
 const nonEmpty = (a: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> => a.filter((x) => x.length > 0);
 const results: readonly CompareResult[] = ['equal', 'notEqual', 'less', 'greater'];
 
 export function putArb(s: CommandShape): fc.Arbitrary<PutOp> {
-  return fc
-    .tuple(s.key, s.value, fc.boolean())
-    .map(([key, value, prevKv]): PutOp => (prevKv ? { type: 'put', key, value, prevKv } : { type: 'put', key, value }));
+  if (s.etcd === undefined) {
+    return fc
+      .tuple(s.key, s.value, fc.boolean())
+      .map(([key, value, prevKv]): PutOp => (prevKv ? { type: 'put', key, value, prevKv } : { type: 'put', key, value }));
+  }
+  const flag = fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+  return fc.tuple(s.key, s.value, fc.boolean(), fc.option(s.etcd.leaseId), flag, flag).map(([key, value, prevKv, lease, ignoreValue, ignoreLease]) => {
+    const op: { type: 'put'; key: Uint8Array; value: Uint8Array; prevKv?: boolean; lease?: number; ignoreValue?: boolean; ignoreLease?: boolean } = {
+      type: 'put',
+      key,
+      value: ignoreValue ? new Uint8Array(0) : value,
+    };
+    if (prevKv) op.prevKv = true;
+    if (lease !== null && lease !== 0 && !ignoreLease) op.lease = lease;
+    if (ignoreValue) op.ignoreValue = true;
+    if (ignoreLease) op.ignoreLease = true;
+    return op;
+  });
+}
+
+export function leaseGrantArb(e: EtcdShape): fc.Arbitrary<LeaseGrantOp> {
+  return fc.tuple(e.leaseId, e.ttlSeconds).map(([id, ttlSeconds]): LeaseGrantOp => ({ type: 'leaseGrant', id, ttlSeconds }));
+}
+
+export function leaseRevokeArb(e: EtcdShape): fc.Arbitrary<LeaseRevokeOp> {
+  return e.leaseId.map((id): LeaseRevokeOp => ({ type: 'leaseRevoke', id }));
+}
+
+export function compactArb(e: EtcdShape): fc.Arbitrary<CompactOp> {
+  return e.revision.map((revision): CompactOp => ({ type: 'compact', revision }));
 }
 
 export function deleteArb(s: CommandShape): fc.Arbitrary<DeleteOp> {
@@ -87,12 +128,13 @@ export function rangeArb(s: CommandShape): fc.Arbitrary<RangeOp> {
 
 export function compareArb(s: CommandShape): fc.Arbitrary<Compare> {
   const result = fc.constantFrom(...results);
-  return fc.oneof(
-    fc.tuple(s.key, result, s.value).map(([key, r, value]): Compare => ({ key, target: 'value', result: r, value })),
-    fc
-      .tuple(s.key, fc.constantFrom('version' as const, 'createRevision' as const, 'modRevision' as const), result, s.count)
-      .map(([key, target, r, value]): Compare => ({ key, target, result: r, value })),
-  );
+  const numeric = fc
+    .tuple(s.key, fc.constantFrom('version' as const, 'createRevision' as const, 'modRevision' as const), result, s.count)
+    .map(([key, target, r, value]): Compare => ({ key, target, result: r, value }));
+  const byValue = fc.tuple(s.key, result, s.value).map(([key, r, value]): Compare => ({ key, target: 'value', result: r, value }));
+  if (s.etcd === undefined) return fc.oneof(byValue, numeric);
+  const byLease = fc.tuple(s.key, result, s.etcd.leaseId).map(([key, r, value]): Compare => ({ key, target: 'lease', result: r, value }));
+  return fc.oneof(byValue, numeric, byLease);
 }
 
 export function txnArb(s: CommandShape): fc.Arbitrary<TxnOp> {
@@ -151,7 +193,9 @@ export function topicOpArb(t: TopicShape): fc.Arbitrary<TopicOp> {
 }
 
 export function opArb(s: CommandShape): fc.Arbitrary<Op> {
-  const kv = fc.oneof(putArb(s), deleteArb(s), txnArb(s));
+  const kinds: Array<fc.Arbitrary<Op>> = [putArb(s), deleteArb(s), txnArb(s)];
+  if (s.etcd !== undefined) kinds.push(leaseGrantArb(s.etcd), leaseRevokeArb(s.etcd), compactArb(s.etcd));
+  const kv = fc.oneof(...kinds);
   return s.topics === undefined ? kv : fc.oneof(kv, topicOpArb(s.topics));
 }
 

@@ -1,14 +1,20 @@
 import fc from 'fast-check';
-import type { Command, KvOp, Op } from '../../src/statemachine/command';
+import type { Command, Op } from '../../src/statemachine/command';
 import { decodeCommand, encodeCommand } from '../../src/statemachine/command-codec';
 import type { StateMachineConfig } from '../../src/statemachine/config';
 import type { ApplyResult } from '../../src/statemachine/results';
-import { commandArb, type CommandShape, type TopicShape } from './arbitraries';
+import { commandArb, type CommandShape, type EtcdShape, type TopicShape } from './arbitraries';
 import { b, isLazy, Replica } from './helpers';
-import { ModelKv } from './model';
+import { ModelKv, type ModelOp } from './model';
 
 // A small world so that keys collide, ranges overlap, sessions retry, expire and get evicted.
 const keys = [b('a'), b('a/1'), b('a/2'), b('a/3'), b('b'), Uint8Array.of(0xff), new Uint8Array(0)];
+// Few lease ids so grants collide and puts find their lease; TTLs below the minimum and too large.
+const narrowEtcd: EtcdShape = {
+  leaseId: fc.constantFrom(0, 0, 1, 2, 3),
+  ttlSeconds: fc.constantFrom(0, 1, 5, 9_000_000_001),
+  revision: fc.integer({ min: 0, max: 12 }),
+};
 const narrowShape: CommandShape = {
   key: fc.constantFrom(...keys),
   value: fc.constantFrom(b(''), b('x'), b('yy')),
@@ -17,6 +23,7 @@ const narrowShape: CommandShape = {
   stampMs: fc.integer({ min: 0, max: 400 }),
   count: fc.integer({ min: 0, max: 3 }),
   opsMax: 3,
+  etcd: narrowEtcd,
 };
 // Topics of every policy, few enough that appends collide on keys, retention and compaction run,
 // topicsMax and groupOffsetsMax are reached, and retried appends hit the session cache.
@@ -34,7 +41,7 @@ const narrowTopics: TopicShape = {
   headersMax: 1,
 };
 const withTopics: CommandShape = { ...narrowShape, topics: narrowTopics };
-const config: Partial<StateMachineConfig> = { sessionTtlMs: 100, sessionsMax: 3, topicsMax: 2, groupOffsetsMax: 3 };
+const config: Partial<StateMachineConfig> = { sessionTtlMs: 100, sessionsMax: 3, topicsMax: 2, groupOffsetsMax: 3, leaseTtlMinSeconds: 2 };
 
 type Step =
   | { readonly kind: 'command'; readonly cmd: Command }
@@ -55,8 +62,8 @@ function stepsOf(shape: CommandShape): fc.Arbitrary<Step> {
 const stepArb = stepsOf(narrowShape);
 const stepWithTopicsArb = stepsOf(withTopics);
 
-function isKvOp(op: Op): op is KvOp {
-  return op.type === 'put' || op.type === 'delete' || op.type === 'txn';
+function isModelOp(op: Op): op is ModelOp {
+  return ['put', 'delete', 'txn', 'leaseGrant', 'leaseRevoke', 'compact'].includes(op.type);
 }
 
 interface Applied {
@@ -118,24 +125,32 @@ describe('determinism (property)', () => {
     );
   });
 
-  test('the KV state and every fresh response match a naive reference model', () => {
+  test('the KV and lease state and every fresh response or rejection match a naive reference model', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 80 }), (steps) => {
         const r = new Replica(config);
-        const model = new ModelKv();
+        const model = new ModelKv(config.leaseTtlMinSeconds);
         const history: Uint8Array[] = [];
         for (const { data, result } of drive([r], steps, history)) {
-          // Only what the state machine really applied: not deduplicated retries, not rejections.
-          if (result.kind !== 'ok' || result.duplicate) continue;
-          const op = decodeCommand(data).op;
-          if (!isKvOp(op)) throw new Error(`unexpected ${op.type} in a KV-only world`);
-          const response = model.apply(op, result.index);
-          expect(result.response).toEqual(response);
-          expect(result.revision).toBe(model.revision);
+          if (result.kind === 'noop' || (result.kind === 'error' && result.error.code === 'decode_error')) continue;
+          const cmd = decodeCommand(data);
+          if (!isModelOp(cmd.op)) throw new Error(`unexpected ${cmd.op.type} in a KV-only world`);
+          if (result.kind === 'ok' && !result.duplicate) {
+            // Applied for real: the model must answer the same and reach the same revision.
+            expect(result.response).toEqual(model.apply(cmd.op));
+            expect(result.revision).toBe(model.revision);
+          } else if (result.kind === 'error' && result.error.code === 'rejected' && cmd.session === undefined) {
+            // A fresh refusal (a session's could be a cached one): the model refuses too, and changes nothing.
+            expect(model.apply(cmd.op)).toEqual(result.error);
+            expect(result.revision).toBe(model.revision);
+          }
         }
         const all = r.sm.read({ key: Uint8Array.of(0), rangeEnd: Uint8Array.of(0) });
         expect(all.kvs).toEqual(model.all());
         expect(all.revision).toBe(model.revision);
+        expect(all.compactRevision).toBe(model.compactRevision);
+        expect(r.sm.leases()).toEqual(model.leaseList());
+        for (const { id } of r.sm.leases()) expect(r.sm.lease(id)?.keys).toEqual(model.leaseKeys(id));
         for (const kv of all.kvs) {
           expect(kv.createRevision).toBeLessThanOrEqual(kv.modRevision);
           expect(kv.modRevision).toBeLessThanOrEqual(all.revision);

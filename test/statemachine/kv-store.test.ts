@@ -28,26 +28,49 @@ describe('put / get / delete', () => {
 describe('revisions follow etcd', () => {
   test('createRevision, modRevision and version of one key across puts, delete, re-create', () => {
     const r = new Replica();
-    r.run(putOp(b('k'), b('a'))); // index 1
-    expect(r.get('k')).toMatchObject({ createRevision: 1, modRevision: 1, version: 1 });
-    r.run(putOp(b('other'), b('x'))); // index 2
-    r.run(putOp(b('k'), b('b'))); // index 3
-    expect(r.get('k')).toMatchObject({ createRevision: 1, modRevision: 3, version: 2 });
-    r.run(deleteOp(b('k'))); // index 4
-    r.run(putOp(b('k'), b('c'))); // index 5: a new life of the key
-    expect(r.get('k')).toMatchObject({ createRevision: 5, modRevision: 5, version: 1 });
+    expect(r.sm.revision).toBe(1); // etcd's empty store
+    r.run(putOp(b('k'), b('a'))); // revision 2
+    expect(r.get('k')).toMatchObject({ createRevision: 2, modRevision: 2, version: 1, lease: 0 });
+    r.run(putOp(b('other'), b('x'))); // 3
+    r.run(putOp(b('k'), b('b'))); // 4
+    expect(r.get('k')).toMatchObject({ createRevision: 2, modRevision: 4, version: 2 });
+    r.run(deleteOp(b('k'))); // 5
+    expect(r.get('k')).toBeUndefined();
+    r.run(putOp(b('k'), b('c'))); // 6: a new life of the key
+    expect(r.get('k')).toMatchObject({ createRevision: 6, modRevision: 6, version: 1 });
+    r.run(putOp(b('k'), b('d'))); // 7
+    expect(r.get('k')).toMatchObject({ createRevision: 6, modRevision: 7, version: 2 });
   });
 
-  test('the store revision is the index of the last entry that changed something', () => {
+  test('the store revision moves by one per command that wrote, independently of Raft indexes', () => {
     const r = new Replica();
-    expect(r.run(putOp(b('a'), b('1'))).revision).toBe(1);
+    expect(r.sm.read({ key: b('a') })).toMatchObject({ revision: 1, compactRevision: 0, appliedIndex: 0 });
+    expect(r.run(putOp(b('a'), b('1'))).revision).toBe(2); // index 1
     r.applyData(new Uint8Array(0)); // 2: empty entry, a no-op
     r.applyData(new Uint8Array(0), 'noop'); // 3: leader noop
-    expect(r.run(deleteOp(b('missing'))).revision).toBe(1); // 4 changes nothing
-    expect(r.sm.revision).toBe(1);
-    expect(r.sm.appliedIndex).toBe(4);
-    expect(r.run(putOp(b('b'), b('2'))).revision).toBe(5);
-    expect(r.sm.read({ key: b('a') })).toMatchObject({ revision: 5, appliedIndex: 5 });
+    expect(r.run(deleteOp(b('missing'))).revision).toBe(2); // 4 changes nothing
+    expect(r.run({ type: 'createTopic', topic: 't', policy: { kind: 'retain' } }).revision).toBe(2); // 5: topics are not KV
+    expect(r.sm.revision).toBe(2);
+    expect(r.sm.appliedIndex).toBe(5);
+    expect(r.run(putOp(b('b'), b('2'))).revision).toBe(3); // index 6
+    expect(r.sm.read({ key: b('a') })).toMatchObject({ revision: 3, appliedIndex: 6 });
+  });
+
+  test('one revision per write command: a txn of three puts is one, a range-only txn and a delete of nothing none', () => {
+    const r = new Replica();
+    r.run({ type: 'txn', compare: [], success: [putOp(b('x'), b('1')), putOp(b('y'), b('2')), putOp(b('z'), b('3'))], failure: [] });
+    expect(r.sm.revision).toBe(2);
+    expect(r.keys().map((k) => r.get(k)?.modRevision)).toEqual([2, 2, 2]);
+    r.run({ type: 'txn', compare: [], success: [{ type: 'range', key: b('x') }], failure: [] });
+    r.run(deleteOp(b('nothing')));
+    r.run(deleteRangeOp(b('q'), b('r')));
+    r.run({ type: 'txn', compare: [{ key: b('x'), target: 'version', result: 'equal', value: 9 }], success: [putOp(b('x'), b('no'))], failure: [] });
+    expect(r.sm.revision).toBe(2);
+    r.run(deleteRangeOp(b('x'), b('z'), { prevKv: true })); // x and y at one revision
+    expect(r.sm.revision).toBe(3);
+    expect(r.keys()).toEqual(['z']);
+    r.run(putOp(b('z'), b('4')));
+    expect(r.get('z')).toMatchObject({ createRevision: 2, modRevision: 4, version: 2 });
   });
 });
 
@@ -110,7 +133,7 @@ describe('delete range', () => {
     expect(res.deleted).toBe(3);
     expect(res.prevKvs?.map((kv) => text(kv.key))).toEqual(['p/1', 'p/2', 'p/3']);
     expect(r.keys()).toEqual(['q']);
-    expect(r.sm.revision).toBe(5);
+    expect(r.sm.revision).toBe(6);
   });
 
   test('without prevKv only the count comes back', () => {

@@ -1,6 +1,7 @@
 import { casOp, deleteOp, deleteRangeOp, putOp } from '../../src/statemachine/command';
 import { encodeCommand } from '../../src/statemachine/command-codec';
 import { prefixEnd } from '../../src/statemachine/key-range';
+import { Fnv1a64 } from '../../src/statemachine/digest';
 import { RecordDecodeError } from '../../src/statemachine/records';
 import { StateMachine } from '../../src/statemachine/state-machine';
 import { b, entryOf, isLazy, Replica, withoutLazy } from './helpers';
@@ -89,9 +90,15 @@ describe('persistence through takeMutations + restore', () => {
     const corrupt: Array<Array<[Uint8Array, Uint8Array]>> = [
       [...good, [b('x'), Uint8Array.of(1)]], // unknown kind
       [...good, [b('k'), Uint8Array.of(1, 1, 1, 1)]], // KV record without a key
-      [[b('kq'), Uint8Array.of(2, 1, 1, 1)]], // unknown record version
+      [[b('kq'), Uint8Array.of(3, 1, 1, 1, 0)]], // unknown record version
+      [[b('kq'), Uint8Array.of(2, 1, 1, 1)]], // KV v2 without its lease
+      [[b('kq'), Uint8Array.of(2, 1, 1, 1, 5, 0x76)]], // attached to a lease that does not exist
+      [[b('l'), Uint8Array.of(1, 5)]], // lease key without its id
+      [[b('l\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000'), Uint8Array.of(1, 5)]], // lease id 0
       [[b('m'), Uint8Array.of(1, 0x80)]], // truncated meta
       [[b('m'), Uint8Array.of(1, 100, 0)]], // revision beyond the applied index
+      [[b('m'), Uint8Array.of(3, 5, 0, 6, 1, ...new Fnv1a64().toBytes())]], // compact revision beyond the revision
+      [[b('m'), Uint8Array.of(3, 5, 0, 2, 0, ...new Fnv1a64().toBytes())]], // next lease id 0
       [[b('sc'), Uint8Array.of(1, 1, 0, 0, 9)]], // session with an unknown response tag
     ];
     for (const records of corrupt) {
@@ -104,7 +111,7 @@ describe('applying entries', () => {
   test('an undecodable entry is an error result and still advances the applied index', () => {
     const r = new Replica();
     const res = r.applyData(Uint8Array.of(1, 0, 0, 1)); // truncated put
-    expect(res).toMatchObject({ kind: 'error', index: 1, revision: 0, error: { code: 'decode_error' } });
+    expect(res).toMatchObject({ kind: 'error', index: 1, revision: 1, error: { code: 'decode_error' } });
     expect(res.kind === 'error' && res.error.code === 'decode_error' && res.error.reason).toMatch(/truncated/);
     expect(r.sm.appliedIndex).toBe(1);
   });
@@ -114,9 +121,9 @@ describe('applying entries', () => {
     expect(r.applyData(encodeCommand({ stampMs: 1, op: putOp(b('k'), b('v')) }), 'noop')).toEqual({
       kind: 'noop',
       index: 1,
-      revision: 0,
+      revision: 1,
     });
-    expect(r.applyData(new Uint8Array(0))).toEqual({ kind: 'noop', index: 2, revision: 0 });
+    expect(r.applyData(new Uint8Array(0))).toEqual({ kind: 'noop', index: 2, revision: 1 });
     expect(r.keys()).toEqual([]);
     expect(r.sm.appliedIndex).toBe(2);
   });

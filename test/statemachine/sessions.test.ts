@@ -12,8 +12,9 @@ describe('exactly-once sessions (dissertation 6.3)', () => {
     const kvRecords = r.sm.snapshotRecords().filter(([k]) => k[0] === 0x6b);
     const retry = r.run(putOp(b('k'), b('v1')), { session: { clientId: 'c1', seq: 1 } });
     expect(retry).toEqual({ ...first, index: 3, duplicate: true });
-    expect(retry.revision).toBe(1); // the revision of the original write, not of now
-    expect(r.get('k')).toMatchObject({ version: 1, modRevision: 1 });
+    expect(retry.revision).toBe(2); // the revision of the original write, not of now (3)
+    expect(r.sm.revision).toBe(3);
+    expect(r.get('k')).toMatchObject({ version: 1, modRevision: 2 });
     expect(r.sm.snapshotRecords().filter(([k]) => k[0] === 0x6b)).toEqual(kvRecords);
   });
 

@@ -36,7 +36,7 @@ describe('memory does not grow with topic size', () => {
     const { sm, recordPuts, samples } = appendMany({ kind: 'retain' }, APPENDS, APPENDS);
     expect(recordPuts).toBe(APPENDS);
     expect(sm.topicInfo('t')).toMatchObject({ earliestOffset: 0, nextOffset: APPENDS, records: APPENDS });
-    expect(sm.residentCounts()).toEqual({ kvKeys: 0, sessions: 0, topics: 1, groupOffsets: 0, compactKeys: 0, retainedSizes: 0 });
+    expect(sm.residentCounts()).toEqual({ kvKeys: 0, leases: 0, sessions: 0, topics: 1, groupOffsets: 0, compactKeys: 0, retainedSizes: 0 });
     expect(new Set(samples)).toEqual(new Set([1])); // flat from the first sample to the last
     // Nothing in the in-memory state's records either: the snapshot is the topic and meta records.
     expect(sm.snapshotRecords().map(([k]) => String.fromCharCode(k[0]!))).toEqual(['m', 't']);

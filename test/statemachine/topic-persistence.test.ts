@@ -181,7 +181,7 @@ describe('topics: inconsistent records throw RecordDecodeError', () => {
     const fresh = StateMachine.restore([[b('m'), Uint8Array.of(2, 2, 7, ...new Fnv1a64().toBytes())]], 3);
     expect(sm.stateDigest()).toBe(fresh.stateDigest());
     expect(() => StateMachine.restore([[b('m'), Uint8Array.of(2, 2, 7, 1, 2)]], 3)).toThrow(/log digest of 2 bytes/);
-    expect(() => StateMachine.restore([[b('m'), Uint8Array.of(3, 2, 7)]], 3)).toThrow(/meta record version 3/);
+    expect(() => StateMachine.restore([[b('m'), Uint8Array.of(4, 2, 7)]], 3)).toThrow(/meta record version 4/);
   });
 
   test('an entry applied on top of a restored machine keeps numbering offsets from the metadata', () => {

@@ -416,9 +416,9 @@ describe('keys of topic records', () => {
     expect([...topicRecordKey('t', 258)]).toEqual([0x72, 0x74, 0, 0, 0, 0, 0, 0, 0, 1, 2]);
   });
 
-  test('lazyRecordPrefixes are the topic record and change log prefixes, fresh copies', () => {
+  test('lazyRecordPrefixes are the change log, KV history and topic record prefixes, fresh copies', () => {
     const prefixes = StateMachine.lazyRecordPrefixes();
-    expect(prefixes.map((p) => Buffer.from(p).toString())).toEqual(['c', 'r']);
+    expect(prefixes.map((p) => Buffer.from(p).toString())).toEqual(['c', 'h', 'r']);
     prefixes[0]![0] = 0;
     expect(StateMachine.lazyRecordPrefixes()[0]).toEqual(Uint8Array.of(0x63));
   });

@@ -11,7 +11,7 @@ function txnResponse(r: Replica, op: TxnOp): TxnResponse {
 describe('txn', () => {
   test('a failing compare runs the failure branch and nothing of the success branch', () => {
     const r = new Replica();
-    r.run(putOp(b('flag'), b('off'))); // 1
+    r.run(putOp(b('flag'), b('off'))); // revision 2
     const recordsBefore = r.sm.snapshotRecords();
     const res = txnResponse(r, {
       type: 'txn',
@@ -23,14 +23,14 @@ describe('txn', () => {
     expect(res.responses).toHaveLength(1);
     expect(res.responses[0]).toMatchObject({ type: 'range', count: 1 });
     expect(r.keys()).toEqual(['flag']);
-    expect(r.sm.revision).toBe(1); // a read-only branch changes no revision
+    expect(r.sm.revision).toBe(2); // a read-only branch changes no revision
     // Only the applied index moved: every persisted record is as before.
     expect(r.sm.snapshotRecords()).toEqual(recordsBefore);
   });
 
   test('a passing compare applies every success op at one revision', () => {
     const r = new Replica();
-    r.run(putOp(b('flag'), b('on'))); // 1
+    r.run(putOp(b('flag'), b('on'))); // revision 2
     const res = txnResponse(r, {
       type: 'txn',
       compare: [
@@ -42,9 +42,9 @@ describe('txn', () => {
     });
     expect(res.succeeded).toBe(true);
     expect(r.keys()).toEqual(['a', 'b']);
-    expect(r.get('a')?.modRevision).toBe(2);
-    expect(r.get('b')?.modRevision).toBe(2);
-    expect(r.sm.revision).toBe(2);
+    expect(r.get('a')?.modRevision).toBe(3);
+    expect(r.get('b')?.modRevision).toBe(3);
+    expect(r.sm.revision).toBe(3);
   });
 
   test('all compares must hold (AND)', () => {
@@ -88,13 +88,15 @@ describe('txn', () => {
 
   test('number compares treat a missing key as version/createRevision/modRevision 0', () => {
     const r = new Replica();
-    r.run(putOp(b('k'), b('v'))); // 1
-    r.run(putOp(b('k'), b('w'))); // 2
+    r.run(putOp(b('k'), b('v'))); // revision 2
+    r.run(putOp(b('k'), b('w'))); // 3
     const cases: Array<[TxnOp['compare'][number], boolean]> = [
       [{ key: b('missing'), target: 'createRevision', result: 'equal', value: 0 }, true],
       [{ key: b('missing'), target: 'modRevision', result: 'less', value: 1 }, true],
-      [{ key: b('k'), target: 'createRevision', result: 'equal', value: 1 }, true],
-      [{ key: b('k'), target: 'modRevision', result: 'greater', value: 1 }, true],
+      [{ key: b('missing'), target: 'lease', result: 'equal', value: 0 }, true],
+      [{ key: b('k'), target: 'lease', result: 'equal', value: 0 }, true],
+      [{ key: b('k'), target: 'createRevision', result: 'equal', value: 2 }, true],
+      [{ key: b('k'), target: 'modRevision', result: 'greater', value: 2 }, true],
       [{ key: b('k'), target: 'version', result: 'less', value: 2 }, false],
       [{ key: b('k'), target: 'version', result: 'notEqual', value: 3 }, true],
       [{ key: b('k'), target: 'value', result: 'greater', value: b('v') }, true],
@@ -123,7 +125,7 @@ describe('casOp', () => {
     expect(txnResponse(r, casOp(b('n'), b('2'), b('3'))).succeeded).toBe(false);
     expect(r.value('n')).toBe('1');
     expect(txnResponse(r, casOp(b('n'), b('1'), b('2'))).succeeded).toBe(true);
-    expect(r.get('n')).toMatchObject({ version: 2, modRevision: 3 });
+    expect(r.get('n')).toMatchObject({ version: 2, modRevision: 3 }); // two writing commands: revisions 2 and 3
   });
 
   test('expecting a value fails on an absent key', () => {
@@ -148,10 +150,10 @@ describe('validation: errors are results, never throws, nothing applied', () => 
 
   test.each(cases)('%s', (_name, op) => {
     const r = new Replica({ valueBytesMax: 64, keyBytesMax: 16, txnOpsMax: 4 });
-    r.run(putOp(b('seed'), b('v'))); // 1
+    r.run(putOp(b('seed'), b('v'))); // index 1, revision 2
     const records = r.sm.snapshotRecords();
     const res = r.run(op);
-    expect(res).toMatchObject({ kind: 'error', index: 2, revision: 1, error: { code: 'invalid_command' } });
+    expect(res).toMatchObject({ kind: 'error', index: 2, revision: 2, error: { code: 'invalid_command' } });
     expect(r.sm.appliedIndex).toBe(2);
     expect(r.sm.snapshotRecords()).toEqual(records);
   });
