@@ -27,6 +27,7 @@ program
   .option('--tick-ms <ms>', 'Raft tick length')
   .option('--heartbeat-ms <ms>', 'leader heartbeat interval')
   .option('--election-ms <ms>', 'election timeout (randomized up to twice this)')
+  .option('--watch-progress-notify-ms <ms>', 'how often an idle etcd watch with progress_notify reports progress (etcd: 10 min)')
   .option('--key-bytes-max <n>', 'largest key accepted')
   .option('--value-bytes-max <n>', 'largest value accepted')
   .option('--log-level <level>', 'pino log level')

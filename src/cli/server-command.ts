@@ -14,6 +14,7 @@ export interface ServerFlags {
   tickMs?: string;
   heartbeatMs?: string;
   electionMs?: string;
+  watchProgressNotifyMs?: string;
   keyBytesMax?: string;
   valueBytesMax?: string;
   logLevel?: string;
@@ -36,6 +37,7 @@ export function resolveServerConfig(flags: ServerFlags): ServerConfig {
     tickMs: num(flags.tickMs, file.tickMs) ?? serverDefaults.tickMs,
     heartbeatMs: num(flags.heartbeatMs, file.heartbeatMs) ?? serverDefaults.heartbeatMs,
     electionMs: num(flags.electionMs, file.electionMs) ?? serverDefaults.electionMs,
+    watchProgressNotifyMs: num(flags.watchProgressNotifyMs, file.watchProgressNotifyMs) ?? serverDefaults.watchProgressNotifyMs,
     keyBytesMax: num(flags.keyBytesMax, file.keyBytesMax) ?? serverDefaults.keyBytesMax,
     valueBytesMax: num(flags.valueBytesMax, file.valueBytesMax) ?? serverDefaults.valueBytesMax,
     maxUncommittedBytes: file.maxUncommittedBytes ?? serverDefaults.maxUncommittedBytes,

@@ -20,6 +20,8 @@ export interface ServerConfig {
   readonly tickMs: number;
   readonly heartbeatMs: number;
   readonly electionMs: number;
+  /** How often an idle etcd watch that asked for progress_notify hears the current revision. */
+  readonly watchProgressNotifyMs: number;
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
   readonly maxUncommittedBytes: number;
@@ -33,6 +35,7 @@ export const serverDefaults = {
   tickMs: 10,
   heartbeatMs: 50,
   electionMs: 500,
+  watchProgressNotifyMs: 10 * 60 * 1000,
   keyBytesMax: 4096,
   valueBytesMax: 1 << 20,
   maxUncommittedBytes: 64 << 20,
@@ -57,7 +60,7 @@ export function validateConfig(c: ServerConfig): ServerConfig {
     const v = c[field];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new ConfigError(`${field} must be a positive integer, got ${String(v)}`);
   };
-  (['id', 'tickMs', 'heartbeatMs', 'electionMs', 'keyBytesMax', 'valueBytesMax', 'maxUncommittedBytes'] as const).forEach(positive);
+  (['id', 'tickMs', 'heartbeatMs', 'electionMs', 'watchProgressNotifyMs', 'keyBytesMax', 'valueBytesMax', 'maxUncommittedBytes'] as const).forEach(positive);
   if (!c.dataDir) throw new ConfigError('data-dir is required');
   if (!/^[^:\s]+:\d+$/.test(c.listen)) throw new ConfigError(`listen must be host:port, got "${c.listen}"`);
   if (!/^[^:\s]+:\d+$/.test(c.peerListen)) throw new ConfigError(`peer-listen must be host:port, got "${c.peerListen}"`);

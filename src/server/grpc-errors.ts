@@ -16,6 +16,7 @@ const REJECTION_CODES = {
   already_exists: grpc.status.ALREADY_EXISTS,
   out_of_range: grpc.status.OUT_OF_RANGE,
   resource_exhausted: grpc.status.RESOURCE_EXHAUSTED,
+  invalid_argument: grpc.status.INVALID_ARGUMENT,
 } as const;
 
 export type AddressOf = (id: number) => string | undefined;

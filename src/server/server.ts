@@ -11,6 +11,10 @@ import type { ServerConfig } from './config';
 import { kvHandlers } from './kv-service';
 import { logHandlers } from './log-service';
 import { watchHandlers } from './watch-service';
+import { addEtcdServices, Lessor } from './etcd';
+import { DEFAULT_REQUEST_TIMEOUT_MS, Forwarder } from './forward/forwarder';
+import { forwardHandlers } from './forward/forward-service';
+import { HistoryGc } from './history-gc';
 
 const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
@@ -26,6 +30,9 @@ export class OrdoServer {
   private clientServer: grpc.Server | null = null;
   private peerServer: grpc.Server | null = null;
   private node: RaftNode | null = null;
+  private forwarder: Forwarder | null = null;
+  private lessor: Lessor | null = null;
+  private historyGc: HistoryGc | null = null;
 
   constructor(
     private readonly cfg: ServerConfig,
@@ -51,10 +58,17 @@ export class OrdoServer {
     this.node = node;
     const self = cfg.members.find((m) => m.id === cfg.id)!;
     const addressOf = (id: number) => cfg.members.find((m) => m.id === id)?.clientAddress;
+    const forwarder = new Forwarder(node, cfg.cluster, (id) => cfg.members.find((m) => m.id === id)?.peerAddress);
+    this.forwarder = forwarder;
+    const lessor = new Lessor(node, (id) => forwarder.propose({ type: 'leaseRevoke', id }, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS), this.log);
+    this.lessor = lessor;
+    this.historyGc = new HistoryGc(node, this.log);
 
     this.peerServer = new grpc.Server(SERVER_OPTIONS);
     const handlers = peerHandlers({ cluster: cfg.cluster, selfId: cfg.id, voters, log: this.log, deliver: (msgs) => node.step(msgs) });
-    this.peerServer.addService(raftProto().ordo.raft.v1.Peer.service, handlers);
+    const raftV1 = raftProto().ordo.raft.v1;
+    this.peerServer.addService(raftV1.Peer.service, handlers);
+    this.peerServer.addService(raftV1.Forward.service, forwardHandlers(node, cfg.cluster, lessor));
     await bind(this.peerServer, cfg.peerListen);
 
     this.clientServer = new grpc.Server(SERVER_OPTIONS);
@@ -66,17 +80,27 @@ export class OrdoServer {
     const logV1 = logProto().ordo.v1;
     this.clientServer.addService(logV1.Log.service, logHandlers(node, this.stateMachineConfig(), addressOf));
     this.clientServer.addService(logV1.Watch.service, watchHandlers(node, addressOf));
+    addEtcdServices(
+      this.clientServer,
+      { node, forwarder, lessor, smConfig: this.stateMachineConfig(), cluster: cfg.cluster, members: cfg.members, dataDir: cfg.dataDir, unsafeStaleReads: unsafe.staleReads },
+      { progressNotifyMs: cfg.watchProgressNotifyMs },
+    );
     await bind(this.clientServer, cfg.listen);
 
     node.start();
+    lessor.start();
+    this.historyGc.start();
     this.log.info({ listen: cfg.listen, peerListen: cfg.peerListen, members: cfg.members.length }, 'ordo node serving');
   }
 
   /** SIGTERM: stop taking requests, let in-flight ones finish briefly, close the store cleanly. */
   async stop(graceMs = 2000): Promise<void> {
     // Client calls get a grace period; peer streams never end on their own, so they are cut.
+    this.lessor?.stop();
+    this.historyGc?.stop();
     await shutdown(this.clientServer, graceMs);
     this.peerServer?.forceShutdown();
+    this.forwarder?.close();
     for (const link of this.links.values()) link.close();
     await this.node?.stop();
   }

@@ -28,6 +28,9 @@ export class LeadershipLostError extends Error {
 
 export class OverloadedError extends Error {}
 
+/** A single command larger than any entry may be: definite, retrying cannot help. */
+export class EntryTooLargeError extends OverloadedError {}
+
 export class LeaderTransferError extends Error {}
 
 export class NodeStoppedError extends Error {

@@ -2,11 +2,11 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RaftCore } from '../core/raft';
 import { SeededRand } from '../core/rand';
-import type { Entry, Message, NodeId, RaftConfig, RaftStatus, Ready } from '../core/types';
+import type { Entry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
 import { LogStore } from '../storage';
 import { Fnv1a64, StateMachine } from '../../statemachine';
 import type { ApplyResult, ReadQuery, ReadResult, StateMachineConfig } from '../../statemachine';
-import { LeaderTransferError, LeadershipLostError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from './errors';
+import { EntryTooLargeError, LeaderTransferError, LeadershipLostError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from './errors';
 
 export interface RaftNodeOptions {
   readonly dataDir: string;
@@ -40,6 +40,8 @@ interface ReadWaiter {
  */
 export class RaftNode {
   private readonly proposals = new Map<number, ProposalWaiter>();
+  /** Entries forwarded to the leader by this node, awaited by index (see waitEntry). */
+  private readonly entryWaiters = new Map<number, ProposalWaiter[]>();
   private readonly readWaiters = new Map<number, ReadWaiter>();
   /** Reads whose ReadIndex is confirmed, waiting for the state machine to reach it. */
   private readyReads: { index: number; waiter: ReadWaiter }[] = [];
@@ -91,9 +93,11 @@ export class RaftNode {
     while (this.loopRunning) await new Promise((r) => setTimeout(r, 5));
     const err = new NodeStoppedError();
     for (const w of this.proposals.values()) w.reject(err);
+    for (const list of this.entryWaiters.values()) for (const w of list) w.reject(err);
     for (const w of this.readWaiters.values()) w.reject(err);
     for (const r of this.readyReads) r.waiter.reject(err);
     this.proposals.clear();
+    this.entryWaiters.clear();
     this.readWaiters.clear();
     this.readyReads = [];
     await this.store.close();
@@ -124,23 +128,44 @@ export class RaftNode {
 
   /** Proposes a command; resolves with the state machine's result once it is applied here. */
   propose(data: Uint8Array): Promise<ApplyResult> {
+    const { index, term } = this.proposeAt(data);
+    return new Promise((resolve, reject) => this.proposals.set(index, { term, resolve, reject }));
+  }
+
+  /**
+   * Appends a command on the leader without waiting for it: where it landed (index, term). For a
+   * follower forwarding a client's command; that follower waits for the entry with waitEntry().
+   */
+  proposeAt(data: Uint8Array): { index: number; term: number } {
     this.assertRunning();
     const r = this.core.propose(data);
-    if (!r.ok) {
-      const e = r.error;
-      switch (e.code) {
-        case 'not_leader':
-          throw new NotLeaderError(e.leaderId);
-        case 'transferring':
-          throw new LeaderTransferError(`leadership is moving to node ${e.leaderId}; retry there`);
-        case 'overloaded':
-          throw new OverloadedError(`too many uncommitted bytes on the leader (${e.uncommittedBytes} of ${e.limit}); retry later`);
-        case 'too_large':
-          throw new OverloadedError(`entry of ${e.bytes} bytes exceeds the ${e.limit}-byte limit`);
-      }
-    }
+    if (!r.ok) throw proposalError(r.error);
     this.schedule();
-    return new Promise((resolve, reject) => this.proposals.set(r.index, { term: r.term, resolve, reject }));
+    return { index: r.index, term: r.term };
+  }
+
+  /**
+   * The result of applying the entry at `index` here, if it has term `term`; rejects with
+   * ProposalDroppedError if another entry took its place. Resolves null when the entry was
+   * applied before this call (its result is gone: retry with the same session to read it from
+   * the session cache).
+   */
+  waitEntry(index: number, term: number): Promise<ApplyResult | null> {
+    this.assertRunning();
+    if (this.stateMachine.appliedIndex >= index) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const list = this.entryWaiters.get(index);
+      const w = { term, resolve, reject };
+      if (list) list.push(w);
+      else this.entryWaiters.set(index, [w]);
+    });
+  }
+
+  /** Resolves once the state machine has applied `index` (a follower's half of ReadIndex). */
+  waitApplied(index: number): Promise<void> {
+    this.assertRunning();
+    if (this.stateMachine.appliedIndex >= index) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyReads.push({ index, waiter: { resolve, reject } }));
   }
 
   /** Dissertation 6.4: resolves once a linearizable read may be served from local state. */
@@ -179,8 +204,13 @@ export class RaftNode {
   }
 
   /** State-machine records in [gte, lt) from LevelDB (topic records, the KV change log). */
-  scanStateMachine(gte: Uint8Array, lt: Uint8Array, limit: number): Promise<Array<[Uint8Array, Uint8Array]>> {
-    return this.store.scanStateMachine(gte, lt, limit);
+  scanStateMachine(gte: Uint8Array, lt: Uint8Array, limit: number, reverse = false): Promise<Array<[Uint8Array, Uint8Array]>> {
+    return this.store.scanStateMachine(gte, lt, limit, reverse);
+  }
+
+  /** Removes history records a compaction made unreachable (see LogStore.deleteUnreachable). */
+  deleteUnreachable(keys: readonly Uint8Array[]): Promise<void> {
+    return this.store.deleteUnreachable(keys);
   }
 
   /** Called after every loop turn that applied entries (subscriptions and watches wake on it). */
@@ -273,6 +303,14 @@ export class RaftNode {
     for (const e of entries) {
       const result = this.stateMachine.apply(e);
       this.stateMachineDirty = true;
+      const forwarded = this.entryWaiters.get(e.index);
+      if (forwarded) {
+        this.entryWaiters.delete(e.index);
+        for (const w of forwarded) {
+          if (w.term === e.term) w.resolve(result);
+          else w.reject(new ProposalDroppedError(e.index, w.term));
+        }
+      }
       const waiter = this.proposals.get(e.index);
       if (!waiter) continue;
       this.proposals.delete(e.index);
@@ -295,5 +333,18 @@ export class RaftNode {
       else still.push(r);
     }
     this.readyReads = still;
+  }
+}
+
+function proposalError(e: ProposeError): Error {
+  switch (e.code) {
+    case 'not_leader':
+      return new NotLeaderError(e.leaderId);
+    case 'transferring':
+      return new LeaderTransferError(`leadership is moving to node ${e.leaderId}; retry there`);
+    case 'overloaded':
+      return new OverloadedError(`too many uncommitted bytes on the leader (${e.uncommittedBytes} of ${e.limit}); retry later`);
+    case 'too_large':
+      return new EntryTooLargeError(`entry of ${e.bytes} bytes exceeds the ${e.limit}-byte limit`);
   }
 }

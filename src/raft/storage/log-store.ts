@@ -103,15 +103,16 @@ export class LogStore {
    * in key order, at most `limit` (1..SCAN_RECORDS_MAX), keys without the storage prefix. Each
    * record is checksum-verified: a bad one throws StorageCorruptionError naming its key and the
    * dir. Sees every write that completed before the call (LevelDB snapshot per iterator).
+   * `reverse` returns the last `limit` records of the range, last first.
    */
-  async scanStateMachine(gte: Uint8Array, lt: Uint8Array, limit: number): Promise<Array<[Uint8Array, Uint8Array]>> {
+  async scanStateMachine(gte: Uint8Array, lt: Uint8Array, limit: number, reverse = false): Promise<Array<[Uint8Array, Uint8Array]>> {
     if (this.isClosed) throw new StorageClosedError(this.dir);
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > SCAN_RECORDS_MAX) {
       throw new RangeError(`scanStateMachine: limit must be 1..${SCAN_RECORDS_MAX}, got ${limit}`);
     }
     const range = { gte: stateMachineKey(gte), lt: lt.length === 0 ? STATE_MACHINE_KEYS_END : stateMachineKey(lt) };
     if (Buffer.compare(range.gte, range.lt) >= 0) return [];
-    const rows = await this.db.iterator({ ...range, limit }).all();
+    const rows = await this.db.iterator({ ...range, limit, reverse }).all();
     return rows.map(([key, value]): [Uint8Array, Uint8Array] => {
       const parsed = parseKey(key);
       const site = { kind: 'record', key: describeKey(key) } as const;
@@ -120,6 +121,17 @@ export class LogStore {
       if (!decoded.ok) throw new StorageCorruptionError(this.dir, site, decoded.reason);
       return [parsed.userKey, decoded.value];
     });
+  }
+
+  /**
+   * Deletes state-machine records outside the Raft write path, without fsync: only records no
+   * reader can reach any more (history below a compaction), so losing the delete in a crash
+   * merely leaves garbage that the next pass removes.
+   */
+  async deleteUnreachable(keys: readonly Uint8Array[]): Promise<void> {
+    if (this.isClosed) throw new StorageClosedError(this.dir);
+    if (keys.length === 0) return;
+    await this.db.batch(keys.map((k) => ({ type: 'del' as const, key: stateMachineKey(k) })));
   }
 
   async close(): Promise<void> {
