@@ -1,25 +1,27 @@
 /**
  * `npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|none|kill,pause,...] [--seed S]
- *                   [--workloads register,set,log] [--base-port P] [--data-dir D]`
- * (`--workload` is an alias of `--workloads`.)
+ *                   [--workloads register,set,log,etcd-register] [--base-port P] [--data-dir D]`
+ * (`--workload` is an alias of `--workloads`.) `etcd-register` is the register workload through
+ * etcd's v3 API (EtcdClient) instead of ordo's own.
  * Exit 0 when the run passes (converged, every history checks out), 1 when it does not, 2 on bad usage.
  */
 import { parseNemeses } from './nemesis';
 import { formatReport } from './report';
 import { runChaos } from './run';
 import { LogWorkload } from './workloads/log';
-import { RegisterWorkload } from './workloads/register';
+import { ETCD_REGISTER_API, RegisterWorkload, defaultRegisterOptions } from './workloads/register';
 import { SetWorkload } from './workloads/set';
 import type { Workload } from './workloads/workload';
 
 const WORKLOADS: Record<string, () => Workload> = {
   register: () => new RegisterWorkload(),
+  'etcd-register': () => new RegisterWorkload(defaultRegisterOptions, ETCD_REGISTER_API),
   set: () => new SetWorkload(),
   log: () => new LogWorkload(),
 };
 
 function usage(msg: string): never {
-  process.stderr.write(`chaos: ${msg}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|kill,pause,partition,oneway,bridge,slow,lossy,rolling] [--seed S] [--workloads register,set,log] [--base-port P] [--data-dir D]\n`);
+  process.stderr.write(`chaos: ${msg}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|kill,pause,partition,oneway,bridge,slow,lossy,rolling] [--seed S] [--workloads register,set,log,etcd-register] [--base-port P] [--data-dir D]\n`);
   process.exit(2);
 }
 

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrdoClient } from '../client/client';
+import { EtcdClient } from '../etcd-client';
 import { SeededRand } from '../raft/core/rand';
 import { ChaosCluster } from './chaos-cluster';
 import { gapsBetween, HistoryRecorder } from './history';
@@ -48,7 +49,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const cluster = new ChaosCluster({ nodes: o.nodes, basePort: o.basePort, dataDir: o.dataDir, env: o.env });
   const rand = new SeededRand(o.seed);
   const mesh = new ProxyMesh(cluster.ids, (f, t) => cluster.proxyPort(f, t), (id) => cluster.peerPort(id), () => rand.next());
-  const clients: OrdoClient[] = [];
+  const clients: { close(): void }[] = [];
   const t0 = process.hrtime.bigint(); // one clock for every history, so they merge
   const histories = new Map(o.workloads.map((w) => [w, new HistoryRecorder(t0)]));
   let stopped = false;
@@ -70,6 +71,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       clients.push(c);
       return c;
     };
+    const etcdClientFor = (k: number) => {
+      const c = new EtcdClient({ endpoints: cluster.endpoints, first: k % cluster.endpoints.length, deadlineMs: 5000 });
+      clients.push(c);
+      return c;
+    };
     const rotated = (k: number) => cluster.endpoints.map((_, i) => cluster.endpoints[(i + k) % cluster.endpoints.length]);
     const elections = new Set<string>();
     const watcher = watchElections(cluster, elections, () => stopped);
@@ -77,7 +83,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const deadline = Date.now() + o.durationS * 1000;
     const timeUp = () => stopped || Date.now() >= deadline;
     await Promise.all([
-      ...o.workloads.map((w) => w.run({ endpoints: cluster.endpoints, history: histories.get(w)!, client: (k) => clientFor(rotated(k)), seed: o.seed, stopped: timeUp })),
+      ...o.workloads.map((w) => w.run({ endpoints: cluster.endpoints, history: histories.get(w)!, client: (k) => clientFor(rotated(k)), etcdClient: etcdClientFor, seed: o.seed, stopped: timeUp })),
       nemesis.run(timeUp),
     ]);
     say('workloads stopped; healing');

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { OrdoError } from '../../client/client';
+import { EtcdClientError } from '../../etcd-client';
 
 /**
  * How a failed call is recorded. A write that reached a leader may still commit after the client
@@ -9,7 +10,15 @@ import { OrdoError } from '../../client/client';
  */
 const DEFINITE_REFUSALS = new Set([grpc.status.INVALID_ARGUMENT]);
 
+/**
+ * The etcd API has no client sessions and EtcdClient never resends a write that reached a
+ * server, so each call is one attempt: it did not happen when etcd refused it outright
+ * (INVALID_ARGUMENT, NOT_FOUND, OUT_OF_RANGE, FAILED_PRECONDITION) or when it was never sent
+ * (no endpoint could be connected to); after any other failure ("no leader", "request timed
+ * out", "leader changed", a timeout, a dropped connection) it may still commit.
+ */
 export function writeFailure(e: unknown): 'fail' | 'info' {
+  if (e instanceof EtcdClientError) return e.definite ? 'fail' : 'info';
   return e instanceof OrdoError && DEFINITE_REFUSALS.has(e.code) ? 'fail' : 'info';
 }
 

@@ -1,4 +1,5 @@
 import type { OrdoClient } from '../../client/client';
+import type { EtcdClient } from '../../etcd-client';
 import type { HistoryRecorder } from '../history';
 
 /** What a workload gets while the nemesis runs. */
@@ -7,6 +8,8 @@ export interface WorkloadContext {
   readonly history: HistoryRecorder;
   /** A client whose first choice is endpoint `k mod n`, so load (and any stale node) is spread. */
   client(k: number): OrdoClient;
+  /** An etcd v3 API client (every node's client port) that starts on endpoint `k mod n`. */
+  etcdClient(k: number): EtcdClient;
   readonly seed: number;
   readonly stopped: () => boolean;
 }
