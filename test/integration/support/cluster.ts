@@ -37,6 +37,10 @@ export const PORT_BLOCKS = {
   'log-compaction': 28820,
   'log-slow-subscriber': 28900,
   'log-bad-input': 28910,
+  // The etcd-compatibility files share the block at 28200 the same way (3 nodes each, 10 apart).
+  etcdctl: 28200,
+  'etcd3-client': 28210,
+  'etcd-bad-input': 28220,
 } as const;
 export type TestFile = keyof typeof PORT_BLOCKS;
 
