@@ -30,8 +30,8 @@ function describeCause(error: Error): string {
 
 /**
  * Raft state is written synced: a node must not acknowledge what a power cut can take back.
- * Only a batch that carries nothing but state-machine progress may skip the fsync: the log it
- * was derived from is durable, and LevelDB's write-ahead log keeps batches in order.
+ * Only a batch that carries nothing but commit-index and state-machine progress may skip the
+ * fsync: the log they derive from is durable, and LevelDB's write-ahead log keeps batches in order.
  */
 export async function writeBatch(db: NodeDb, ops: readonly BatchOp[], sync: boolean): Promise<void> {
   // Copies only because Level types its operations as mutable objects.

@@ -9,7 +9,7 @@ import type { BatchOp } from './level-db';
 import { entryKey, stateMachineKey } from './keys';
 import { STATE_MACHINE_KEY_BYTES_MAX, encodeAppliedIndex, encodeEntry, encodeHardState, encodeStateMachineRecord } from './records';
 
-/** One group commit: synced whenever it carries Raft state (hard state or entries). */
+/** One group commit: synced whenever it carries entries or a new term or vote. */
 export interface PersistBatch {
   hardState?: HardState | null;
   /** entries[0].index onward replaces whatever the log held from there; stored entries after the last one are deleted */
@@ -36,7 +36,7 @@ export interface WritePlan {
   readonly applied: number;
   /** Log from this index on is replaced by `terms` (absent when the batch carries no entries). */
   readonly logChange: { readonly firstIndex: number; readonly terms: readonly number[] } | null;
-  /** False only for a batch of state-machine progress alone (see writeBatch). */
+  /** False for a batch of commit-index and state-machine progress alone (see writeBatch). */
   readonly mustSync: boolean;
 }
 
@@ -61,7 +61,12 @@ export function planWrite(state: DurableState, batch: PersistBatch, dir: string)
   for (let index = lastIndexAfter + 1; index <= lastIndexBefore; index++) ops.push({ type: 'del', key: entryKey(index) });
   if (batch.stateMachine) ops.push(...stateMachineOps(batch.stateMachine));
   const logChange = entries.length === 0 ? null : { firstIndex: entries[0]!.index, terms: entries.map((e) => e.term) };
-  const mustSync = Boolean(batch.hardState) || entries.length > 0;
+  // Term, vote and entries are what a node promises on (Figure 2's persistent state). The commit
+  // index is volatile state (Figure 2) that peers re-teach after a crash: a batch that only moves
+  // it, or the state machine's progress, skips the fsync, like etcd's MustSync. LevelDB loses only
+  // a suffix of unsynced batches, so a surviving applied index never passes a lost commit index.
+  const promises = batch.hardState !== undefined && batch.hardState !== null && (batch.hardState.term !== state.hardState.term || batch.hardState.vote !== state.hardState.vote);
+  const mustSync = promises || entries.length > 0;
   return { ops, hardState, applied, logChange, mustSync };
 }
 
