@@ -34,7 +34,7 @@ export function etcdLeaseHandlers(ctx: EtcdContext): LeaseHandlers {
       const id = int64('ID', call.request.ID);
       const deadline = deadlineOf(call);
       await forwarder.readBarrier(deadline);
-      const ttl = await forwarder.lease('LeaseTimeToLive', id, deadline, () => lessor.remaining(id));
+      const ttl = await forwarder.lease('timeToLive', id, deadline, () => lessor.remaining(id));
       const lease = node.stateMachine.lease(id);
       if (ttl < 0 || lease === undefined) return { header: header(ctx), ID: String(id), TTL: '-1', grantedTTL: '0', keys: [] };
       return { header: header(ctx), ID: String(id), TTL: String(ttl), grantedTTL: String(lease.ttlSeconds), keys: call.request.keys ? lease.keys : [] };
@@ -52,7 +52,7 @@ export function etcdLeaseHandlers(ctx: EtcdContext): LeaseHandlers {
         chain = chain.then(async () => {
           try {
             const id = int64('ID', req.ID);
-            const ttl = await forwarder.lease('LeaseKeepAlive', id, Date.now() + 5000, () => lessor.renew(id));
+            const ttl = await forwarder.lease('keepAlive', id, Date.now() + 5000, () => lessor.renew(id));
             // etcd answers an unknown (or expired) lease with TTL 0 rather than an error.
             const res: LeaseKeepAliveResponse = { header: header(ctx), ID: String(id), TTL: String(Math.max(ttl, 0)) };
             if (!call.cancelled) call.write(res);

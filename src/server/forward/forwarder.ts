@@ -1,12 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { SessionPool } from '../../client/session-pool';
-import type { ForwardClient } from '../../generated/ordo/raft/v1/Forward';
 import { LeaderTransferError, LeadershipLostError, NotLeaderError, ProposalDroppedError } from '../../raft/node/errors';
 import type { RaftNode } from '../../raft/node/raft-node';
-import { GRPC_MESSAGE_BYTES_MAX, raftProto } from '../../rpc/proto';
 import { encodeCommand } from '../../statemachine';
 import type { ApplyResult, Op } from '../../statemachine';
+import { ForwardError, ForwardLink, type ForwardKind } from './forward-link';
 
 /** No leader is known, or none answered before the request's deadline (etcd: "no leader"). */
 export class NoLeaderError extends Error {
@@ -24,8 +23,16 @@ export class RequestTimeoutError extends Error {
 
 /** How long a request may take when the client set no deadline (etcd's request timeout is 5 s + 2 elections). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 7000;
-/** Pause between attempts while leadership settles. */
+/** Pause between attempts while leadership settles; also how often waits are checked. */
 const RETRY_PAUSE_MS = 50;
+
+/** A wait on this node's log that a leader change (or the deadline) must cut short. */
+interface Wait {
+  readonly leader: number;
+  readonly term: number;
+  readonly deadline: number;
+  readonly reject: (e: Error) => void;
+}
 
 /**
  * Lets every member serve writes and linearizable reads, as etcd's members do: on the leader
@@ -36,10 +43,13 @@ const RETRY_PAUSE_MS = 50;
  * Every forwarded write carries an exactly-once session (dissertation 6.3), so a write whose
  * outcome is unknown (leader crashed, entry replaced, stream broken) is simply retried with the
  * same session until the deadline: it applies once, and the retry reads its cached answer.
+ * Requests travel on one batched stream per peer (ForwardLink); one timer serves every wait.
  */
 export class Forwarder {
-  private readonly clients = new Map<number, ForwardClient>();
+  private readonly links = new Map<number, ForwardLink>();
   private readonly sessions: SessionPool;
+  private readonly waits = new Set<Wait>();
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly node: RaftNode,
@@ -59,7 +69,7 @@ export class Forwarder {
         const st = this.node.status();
         if (st.role === 'leader') return this.node.propose(command);
         const leader = this.leaderOrThrow();
-        const at = await this.unary<{ index: number; term: number }>(leader, 'Propose', { cluster: this.cluster, command }, deadline);
+        const at = await this.ask(leader, { propose: command }, deadline);
         const result = await this.untilLeaderChanges(this.node.waitEntry(at.index, at.term), leader, st.term, deadline);
         // Applied before we started waiting: its answer waits in the session cache.
         if (result === null) throw new ProposalDroppedError(at.index, at.term);
@@ -76,23 +86,27 @@ export class Forwarder {
       const st = this.node.status();
       if (st.role === 'leader') return this.node.readBarrier();
       const leader = this.leaderOrThrow();
-      const { index } = await this.unary<{ index: number }>(leader, 'ReadIndex', { cluster: this.cluster }, deadline);
+      const { index } = await this.ask(leader, { readIndex: true }, deadline);
       await this.untilLeaderChanges(this.node.waitApplied(index), leader, st.term, deadline);
     });
   }
 
   /** Asks the leader's lessor (`local` when this node leads); resolves to the TTL (-1: no such lease). */
-  async lease(method: 'LeaseKeepAlive' | 'LeaseTimeToLive', id: number, deadline: number, local: () => number): Promise<number> {
+  async lease(kind: 'keepAlive' | 'timeToLive', id: number, deadline: number, local: () => number): Promise<number> {
     return this.retry(deadline, async () => {
       if (this.node.status().role === 'leader') return local();
-      const r = await this.unary<{ ttl: number }>(this.leaderOrThrow(), method, { cluster: this.cluster, id }, deadline);
+      const r = await this.ask(this.leaderOrThrow(), kind === 'keepAlive' ? { leaseKeepAlive: id } : { leaseTimeToLive: id }, deadline);
       return r.ttl;
     });
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+    for (const w of this.waits) w.reject(new RequestTimeoutError('request (the node is stopping)'));
+    this.waits.clear();
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
   }
 
   private leaderOrThrow(): number {
@@ -121,51 +135,58 @@ export class Forwarder {
    */
   private untilLeaderChanges<T>(p: Promise<T>, leader: number, term: number, deadline: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const poll = setInterval(() => {
-        const st = this.node.status();
-        if (st.leaderId !== leader || st.term !== term) finish(() => reject(new LeadershipLostError()));
-        else if (Date.now() >= deadline) finish(() => reject(new RequestTimeoutError('waiting for the leader')));
-      }, RETRY_PAUSE_MS);
-      const finish = (f: () => void) => {
-        clearInterval(poll);
-        f();
-      };
+      const wait: Wait = { leader, term, deadline, reject };
+      this.waits.add(wait);
+      this.sweep();
       p.then(
-        (v) => finish(() => resolve(v)),
-        (e: unknown) => finish(() => reject(e)),
+        (v) => {
+          this.waits.delete(wait);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.waits.delete(wait);
+          reject(e);
+        },
       );
     });
   }
 
-  private unary<T>(peer: number, method: 'Propose' | 'ReadIndex' | 'LeaseKeepAlive' | 'LeaseTimeToLive', request: object, deadline: number): Promise<T> {
-    const client = this.client(peer);
-    return new Promise<T>((resolve, reject) => {
-      const fn = client[method].bind(client) as unknown as (
-        req: object,
-        md: grpc.Metadata,
-        opts: grpc.CallOptions,
-        cb: (err: grpc.ServiceError | null, res?: T) => void,
-      ) => void;
-      fn(request, new grpc.Metadata(), { deadline }, (err, res) => (err ? reject(err) : resolve(res as T)));
-    });
+  /** One request to the leader over its stream; its reply, or a ForwardError. */
+  private ask(peer: number, kind: ForwardKind, deadline: number) {
+    let link = this.links.get(peer);
+    if (!link) {
+      const address = this.peerAddressOf(peer);
+      if (address === undefined) throw new NoLeaderError();
+      link = new ForwardLink(address, this.cluster);
+      this.links.set(peer, link);
+    }
+    this.sweep();
+    return link.request(kind, deadline);
   }
 
-  private client(peer: number): ForwardClient {
-    let c = this.clients.get(peer);
-    if (c) return c;
-    const address = this.peerAddressOf(peer);
-    if (address === undefined) throw new NoLeaderError();
-    const Forward = raftProto().ordo.raft.v1.Forward;
-    c = new Forward(address, grpc.credentials.createInsecure(), {
-      'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX,
-      'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
-      'grpc.keepalive_time_ms': 2000,
-      'grpc.keepalive_timeout_ms': 2000,
-      'grpc.initial_reconnect_backoff_ms': 50,
-      'grpc.max_reconnect_backoff_ms': 1000,
-    });
-    this.clients.set(peer, c);
-    return c;
+  /** Keeps one timer running while anything waits: it ends waits cut short and expired requests. */
+  private sweep(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      const st = this.node.status();
+      for (const w of this.waits) {
+        if (w.leader !== st.leaderId || w.term !== st.term) w.reject(new LeadershipLostError());
+        else if (now >= w.deadline) w.reject(new RequestTimeoutError('waiting for the leader'));
+        else continue;
+        this.waits.delete(w);
+      }
+      let inFlight = 0;
+      for (const link of this.links.values()) {
+        link.expire(now);
+        inFlight += link.inFlight;
+      }
+      if (this.waits.size === 0 && inFlight === 0 && this.sweeper) {
+        clearInterval(this.sweeper);
+        this.sweeper = null;
+      }
+    }, RETRY_PAUSE_MS);
+    this.sweeper.unref();
   }
 }
 
@@ -173,7 +194,8 @@ export class Forwarder {
 function isRetryable(e: unknown): boolean {
   if (e instanceof NotLeaderError || e instanceof NoLeaderError || e instanceof LeadershipLostError) return true;
   if (e instanceof ProposalDroppedError || e instanceof LeaderTransferError) return true;
-  const code = (e as Partial<grpc.ServiceError>).code;
+  if (!(e instanceof ForwardError)) return false;
+  const code = e.code;
   // The leader moved (FAILED_PRECONDITION from its Forward service) or is unreachable.
   return code === grpc.status.UNAVAILABLE || code === grpc.status.FAILED_PRECONDITION || code === grpc.status.DEADLINE_EXCEEDED;
 }
