@@ -1,7 +1,9 @@
 /**
  * `npm run sim -- --seeds N [--nodes 3|5] [--steps M] [--first S] [--workers W]`
  * `npm run sim -- --seed S [--nodes 3|5] [--steps M] [--trace]`   (replays one seed exactly)
- * `--mutation vote|figure8|read` runs a deliberately broken core, to show the checks fire.
+ * Log compaction (snapshots) and membership changes run by default; `--no-snapshots` and
+ * `--no-membership` switch them off.
+ * `--mutation vote|figure8|read|twochanges|truncate` runs a deliberately broken core, to show the checks fire.
  * Exit code 0 when no seed violated a property, 1 when one did (its seed is printed), 2 on bad usage.
  */
 import { cpus } from 'node:os';
@@ -18,22 +20,42 @@ interface CliOptions {
   steps: number;
   workers: number;
   trace: boolean;
+  snapshots: boolean;
+  membership: boolean;
   unsafe: UnsafeMutations | undefined;
+  mutation: string | undefined;
 }
 
 const MUTATIONS: Record<string, UnsafeMutations> = {
   vote: { skipVoteLogCheck: true },
   figure8: { commitPriorTermByCount: true },
   read: { readWithoutQuorum: true },
+  twochanges: { concurrentConfigChanges: true },
+  truncate: { compactBeyondApplied: true },
 };
 
 function usage(msg: string): never {
-  process.stderr.write(`sim: ${msg}\nusage: npm run sim -- --seeds N [--nodes 3|4|5] [--steps M] [--first S] [--workers W] [--mutation vote|figure8|read]\n       npm run sim -- --seed S [--nodes 3|4|5] [--steps M] [--trace]\n`);
+  process.stderr.write(
+    `sim: ${msg}\nusage: npm run sim -- --seeds N [--nodes 3|4|5] [--steps M] [--first S] [--workers W] [--no-snapshots] [--no-membership] [--mutation ${Object.keys(MUTATIONS).join('|')}]\n` +
+      `       npm run sim -- --seed S [--nodes 3|4|5] [--steps M] [--no-snapshots] [--no-membership] [--mutation ...] [--trace]\n`,
+  );
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { seeds: 200, first: 1, seed: null, nodes: 3, steps: 20000, workers: Math.min(2, cpus().length), trace: false, unsafe: undefined };
+  const o: CliOptions = {
+    seeds: 200,
+    first: 1,
+    seed: null,
+    nodes: 3,
+    steps: 20000,
+    workers: Math.min(2, cpus().length),
+    trace: false,
+    snapshots: true,
+    membership: true,
+    unsafe: undefined,
+    mutation: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const num = (): number => {
@@ -48,8 +70,11 @@ function parseArgs(argv: string[]): CliOptions {
     else if (flag === '--steps') o.steps = num();
     else if (flag === '--workers') o.workers = Math.max(1, num());
     else if (flag === '--trace') o.trace = true;
+    else if (flag === '--no-snapshots') o.snapshots = false;
+    else if (flag === '--no-membership') o.membership = false;
     else if (flag === '--mutation') {
-      const m = MUTATIONS[argv[++i]];
+      o.mutation = argv[++i];
+      const m = MUTATIONS[o.mutation];
       if (!m) usage(`--mutation must be one of ${Object.keys(MUTATIONS).join(', ')}`);
       o.unsafe = m;
     } else usage(`unknown flag ${flag}`);
@@ -62,10 +87,12 @@ function printSummary(s: SweepSummary, o: CliOptions, elapsedMs: number): void {
   const stepsPerSec = Math.round(s.steps / Math.max(elapsedMs / 1000, 0.001));
   console.log(
     `seeds run: ${s.seeds}  nodes: ${o.nodes}  steps: ${s.steps}  elections: ${s.elections}  commits: ${s.commits}  ` +
-      `faults injected: ${s.faults}  writes acked: ${s.proposalsAcked}  reads served: ${s.readsServed}`,
+      `faults injected: ${s.faults}  writes acked: ${s.proposalsAcked}  reads served: ${s.readsServed}  ` +
+      `compactions: ${s.compactions}  snapshots installed: ${s.snapshotsInstalled}  config changes: ${s.configChanges}`,
   );
+  const flags = `${o.snapshots ? '' : ' --no-snapshots'}${o.membership ? '' : ' --no-membership'}${o.mutation ? ` --mutation ${o.mutation}` : ''}`;
   for (const v of s.violations.slice(0, 10)) {
-    console.log(`VIOLATION seed ${v.seed}: ${v.violation}\n  replay: npm run sim -- --seed ${v.seed} --nodes ${o.nodes} --steps ${o.steps} --trace`);
+    console.log(`VIOLATION seed ${v.seed}: ${v.violation}\n  replay: npm run sim -- --seed ${v.seed} --nodes ${o.nodes} --steps ${o.steps}${flags} --trace`);
   }
   console.log(`violations: ${s.violations.length}  time: ${(elapsedMs / 1000).toFixed(1)} s  throughput: ${stepsPerSec} simulated steps/s`);
 }
@@ -85,13 +112,23 @@ function seedSlice(o: CliOptions, worker: number): number[] {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const base = { nodes: o.nodes, steps: o.steps, unsafe: o.unsafe };
+  const base = { nodes: o.nodes, steps: o.steps, snapshots: o.snapshots, membership: o.membership, unsafe: o.unsafe };
   const t0 = performance.now();
   if (o.seed !== null) {
     const r = new Simulation({ ...base, seed: o.seed, trace: o.trace ? (l) => console.log(l) : undefined }).run();
     const sum = emptySummary();
     sum.seeds = 1;
-    Object.assign(sum, { steps: r.steps, elections: r.elections, commits: r.commits, faults: r.faults, proposalsAcked: r.proposalsAcked, readsServed: r.readsServed });
+    Object.assign(sum, {
+      steps: r.steps,
+      elections: r.elections,
+      commits: r.commits,
+      faults: r.faults,
+      proposalsAcked: r.proposalsAcked,
+      readsServed: r.readsServed,
+      compactions: r.compactions,
+      snapshotsInstalled: r.snapshotsInstalled,
+      configChanges: r.configChanges,
+    });
     if (r.violation) sum.violations.push(r);
     printSummary(sum, o, performance.now() - t0);
     process.exit(r.violation ? 1 : 0);

@@ -9,11 +9,14 @@ export interface SweepSummary {
   faults: number;
   proposalsAcked: number;
   readsServed: number;
+  compactions: number;
+  snapshotsInstalled: number;
+  configChanges: number;
   violations: SimResult[];
 }
 
 export function emptySummary(): SweepSummary {
-  return { seeds: 0, steps: 0, elections: 0, commits: 0, faults: 0, proposalsAcked: 0, readsServed: 0, violations: [] };
+  return { seeds: 0, steps: 0, elections: 0, commits: 0, faults: 0, proposalsAcked: 0, readsServed: 0, compactions: 0, snapshotsInstalled: 0, configChanges: 0, violations: [] };
 }
 
 export function addResult(sum: SweepSummary, r: SimResult): void {
@@ -24,6 +27,9 @@ export function addResult(sum: SweepSummary, r: SimResult): void {
   sum.faults += r.faults;
   sum.proposalsAcked += r.proposalsAcked;
   sum.readsServed += r.readsServed;
+  sum.compactions += r.compactions;
+  sum.snapshotsInstalled += r.snapshotsInstalled;
+  sum.configChanges += r.configChanges;
   if (r.violation) sum.violations.push(r);
 }
 
@@ -36,6 +42,9 @@ export function mergeSummaries(a: SweepSummary, b: SweepSummary): SweepSummary {
     faults: a.faults + b.faults,
     proposalsAcked: a.proposalsAcked + b.proposalsAcked,
     readsServed: a.readsServed + b.readsServed,
+    compactions: a.compactions + b.compactions,
+    snapshotsInstalled: a.snapshotsInstalled + b.snapshotsInstalled,
+    configChanges: a.configChanges + b.configChanges,
     violations: [...a.violations, ...b.violations],
   };
 }

@@ -11,8 +11,8 @@ import { RaftCore } from '../../src/raft/core/raft';
 import { SeededRand } from '../../src/raft/core/rand';
 import {
   defaultRaftConfig,
-  type Entry,
-  type EntryType,
+  type LogEntry as Entry,
+  type LogEntryType as EntryType,
   type HardState,
   type Message,
   type MessageType,
@@ -21,6 +21,7 @@ import {
   type RaftInitialState,
   type ReadState,
   type Ready,
+  type SnapshotMeta,
 } from '../../src/raft/core/types';
 
 export type CoreOpts = Partial<Omit<RaftConfig, 'id' | 'voters'>> & { readonly seed?: number };
@@ -39,9 +40,10 @@ export function logOfTerms(terms: readonly number[]): Entry[] {
 }
 
 /** The persisted state a node starts from; the term defaults to the last entry's term. */
-export function initialState(entries: readonly Entry[] = [], hs: Partial<HardState> = {}, applied = 0): RaftInitialState {
-  const lastTerm = entries.length > 0 ? entries[entries.length - 1].term : 0;
-  return { hardState: { term: hs.term ?? lastTerm, vote: hs.vote ?? 0, commit: hs.commit ?? 0 }, entries, applied };
+export function initialState(entries: readonly Entry[] = [], hs: Partial<HardState> = {}, applied = 0, snapshot?: SnapshotMeta): RaftInitialState {
+  const lastTerm = entries.length > 0 ? entries[entries.length - 1].term : (snapshot?.term ?? 0);
+  const hardState = { term: hs.term ?? lastTerm, vote: hs.vote ?? 0, commit: hs.commit ?? 0 };
+  return snapshot ? { hardState, snapshot, entries, applied } : { hardState, entries, applied };
 }
 
 export function config(id: NodeId, voters: readonly NodeId[], opts: CoreOpts = {}): RaftConfig {
@@ -97,6 +99,10 @@ export function describeMsg(m: Message): string {
       return `${head} commit=${m.commit} round=${m.readRound}`;
     case 'HeartbeatResp':
       return `${head} round=${m.readRound}`;
+    case 'InstallSnapshot':
+      return `${head} snapshot=${m.snapshot.index}/t${m.snapshot.term} voters=${m.snapshot.config.voters.join(',')}`;
+    case 'InstallSnapshotResp':
+      return `${head} idx=${m.index}`;
     default:
       return head;
   }
@@ -104,6 +110,8 @@ export function describeMsg(m: Message): string {
 
 interface Disk {
   hardState: HardState;
+  snapshot: SnapshotMeta | null;
+  /** Contiguous; the first may follow the snapshot or lie below it (the trailing margin). */
   entries: Entry[];
 }
 
@@ -125,20 +133,36 @@ export class Network {
   readonly applied = new Map<NodeId, Entry[]>();
   readonly readStates = new Map<NodeId, ReadState[]>();
   readonly abortedReads = new Map<NodeId, number[]>();
+  /** Snapshots each node's driver restored its state machine from (Ready.snapshot), in order. */
+  readonly restored = new Map<NodeId, SnapshotMeta[]>();
   /** Directed links that lose everything: `${from}>${to}`. */
   private readonly cut = new Set<string>();
+  /** The bootstrap voters every core is configured with (RaftConfig.voters). */
+  readonly bootstrap: readonly NodeId[];
 
-  constructor(ids: readonly NodeId[], opts: CoreOpts = {}, initial: (id: NodeId) => RaftInitialState | undefined = () => undefined) {
+  constructor(
+    ids: readonly NodeId[],
+    opts: CoreOpts = {},
+    initial: (id: NodeId) => RaftInitialState | undefined = () => undefined,
+    bootstrap: readonly NodeId[] = ids,
+  ) {
     this.ids = ids;
     this.opts = opts;
+    this.bootstrap = bootstrap;
     for (const id of ids) {
       const init = initial(id) ?? initialState();
-      this.disks.set(id, { hardState: init.hardState, entries: [...init.entries] });
-      this.cores.set(id, newCore(id, ids, opts, init));
+      this.disks.set(id, { hardState: init.hardState, snapshot: init.snapshot ?? null, entries: [...init.entries] });
+      this.cores.set(id, newCore(id, bootstrap, opts, init));
       this.applied.set(id, []);
       this.readStates.set(id, []);
       this.abortedReads.set(id, []);
+      this.restored.set(id, []);
     }
+  }
+
+  /** Nodes `ids`, of which only `voters` form the bootstrap configuration (the others join later). */
+  static withBootstrap(ids: readonly NodeId[], voters: readonly NodeId[], opts: CoreOpts = {}): Network {
+    return new Network(ids, opts, () => undefined, voters);
   }
 
   /** A cluster of `n` nodes with ids 1..n. */
@@ -170,6 +194,7 @@ export class Network {
       const rd = core.ready();
       this.persist(id, rd);
       for (const m of rd.messages) this.checkPromise(id, m);
+      if (rd.snapshot) this.restored.get(id)!.push(rd.snapshot);
       out.push(...rd.messages);
       this.applied.get(id)!.push(...rd.committedEntries);
       this.readStates.get(id)!.push(...rd.readStates);
@@ -187,13 +212,35 @@ export class Network {
 
   private persist(id: NodeId, rd: Ready): void {
     const disk = this.disk(id);
+    if (rd.snapshot) {
+      disk.snapshot = rd.snapshot; // Figure 13 rule 7: the snapshot replaces the whole log
+      disk.entries = [];
+    }
     if (rd.hardState) disk.hardState = rd.hardState;
     if (rd.entries.length > 0) {
       const first = rd.entries[0].index;
-      if (first > disk.entries.length + 1) throw new Error(`node ${id}: persisting ${first} leaves a gap after ${disk.entries.length}`);
-      disk.entries.length = first - 1;
-      disk.entries.push(...rd.entries);
+      const keep = disk.entries.filter((e) => e.index < first);
+      const lastKept = keep.length > 0 ? keep[keep.length - 1].index : (disk.snapshot?.index ?? 0);
+      if (first > lastKept + 1) throw new Error(`node ${id}: persisting ${first} leaves a gap after ${lastKept}`);
+      disk.entries = [...keep, ...rd.entries];
     }
+  }
+
+  /** The driver's compaction: the core's verdict, and on success the disk follows it. */
+  compact(id: NodeId, index: number) {
+    const res = this.node(id).compact(index);
+    if (res.ok) {
+      const disk = this.disk(id);
+      disk.snapshot = res.snapshot;
+      disk.entries = disk.entries.filter((e) => e.index >= res.firstIndex);
+    }
+    return res;
+  }
+
+  /** The highest index durable on `id`'s disk (its snapshot's, if the log is empty). */
+  durableLastIndex(id: NodeId): number {
+    const disk = this.disk(id);
+    return disk.entries.length > 0 ? disk.entries[disk.entries.length - 1].index : (disk.snapshot?.index ?? 0);
   }
 
   /**
@@ -215,9 +262,11 @@ export class Network {
     if (current && m.type === 'RequestVote' && disk.hardState.vote !== id) {
       throw new Error(`node ${id} requested votes at t${m.term} before persisting its own vote`);
     }
-    if (m.type === 'AppendEntriesResp' && !m.reject && m.index > 0) {
-      const e = disk.entries[m.index - 1];
-      if (!e || e.term !== this.node(id).termAt(m.index)) {
+    if ((m.type === 'AppendEntriesResp' && !m.reject && m.index > 0) || m.type === 'InstallSnapshotResp') {
+      const e = disk.entries.find((x) => x.index === m.index);
+      const durableTerm = e ? e.term : disk.snapshot?.index === m.index ? disk.snapshot.term : undefined;
+      const coveredBySnapshot = disk.snapshot !== null && m.index <= disk.snapshot.index;
+      if (!coveredBySnapshot && (durableTerm === undefined || durableTerm !== this.node(id).termAt(m.index))) {
         throw new Error(`node ${id} acknowledged index ${m.index} before persisting it`);
       }
     }
@@ -370,8 +419,9 @@ export class Network {
   /** Restarts `id` from its fake disk: volatile state (role, leader, commit beyond the disk) is lost. */
   restart(id: NodeId, applied = 0): RaftCore {
     const disk = this.disk(id);
-    const init: RaftInitialState = { hardState: disk.hardState, entries: [...disk.entries], applied };
-    const core = newCore(id, this.ids, { ...this.opts, seed: (this.opts.seed ?? id) + 1000 }, init);
+    const snapshot = disk.snapshot ?? undefined;
+    const init: RaftInitialState = { hardState: disk.hardState, entries: [...disk.entries], applied, ...(snapshot ? { snapshot } : {}) };
+    const core = newCore(id, this.bootstrap, { ...this.opts, seed: (this.opts.seed ?? id) + 1000 }, init);
     this.cores.set(id, core);
     this.queue = this.queue.filter((m) => m.to !== id);
     return core;
@@ -430,5 +480,11 @@ export const msg = {
   },
   timeoutNow(from: NodeId, toId: NodeId, term: number): Message {
     return { type: 'TimeoutNow', from, to: toId, term };
+  },
+  installSnapshot(from: NodeId, toId: NodeId, term: number, snapshot: SnapshotMeta): Message {
+    return { type: 'InstallSnapshot', from, to: toId, term, snapshot };
+  },
+  installSnapshotResp(from: NodeId, toId: NodeId, term: number, index: number): Message {
+    return { type: 'InstallSnapshotResp', from, to: toId, term, index };
   },
 };

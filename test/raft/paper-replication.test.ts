@@ -2,7 +2,7 @@
  * Raft paper, section 5.3 (log replication): the leader's side (append, replicate, commit by
  * majority) and the follower's side (Figure 2's AppendEntries receiver rules), then Figure 7.
  */
-import type { Entry } from '../../src/raft/core/types';
+import type { LogEntry as Entry } from '../../src/raft/core/types';
 import {
   bytes,
   drain,

@@ -3,7 +3,8 @@ import { Simulation } from '../../src/sim/simulation';
 
 /**
  * The CI sweep: seeded simulations of 3, 4 and 5 cores under crashes, pauses, partitions and
- * lossy links, with every safety property checked after every step. Longer sweeps:
+ * lossy links, with log compaction, snapshots streamed to lagging and new nodes, and membership
+ * changes from a pool of ids, and every safety property checked after every step. Longer sweeps:
  * `npm run sim -- --seeds 100000`.
  */
 describe('deterministic simulation sweep', () => {
@@ -17,6 +18,17 @@ describe('deterministic simulation sweep', () => {
     expect(sum.proposalsAcked).toBeGreaterThan(200 * 50);
     expect(sum.readsServed).toBeGreaterThan(200 * 10);
     expect(sum.faults).toBeGreaterThan(200);
+    // ... nor one that never compacts, never ships a snapshot, never changes the membership.
+    expect(sum.compactions).toBeGreaterThan(200 * 10);
+    expect(sum.snapshotsInstalled).toBeGreaterThan(200);
+    expect(sum.configChanges).toBeGreaterThan(200);
+  });
+
+  it('3 nodes without snapshots or membership changes: 100 seeds, no violation', () => {
+    const seeds = Array.from({ length: 100 }, (_, i) => 1 + i);
+    const sum = runSeeds({ nodes: 3, steps: 8000, snapshots: false, membership: false }, seeds);
+    expect(sum.violations.map((v) => `seed ${v.seed}: ${v.violation}`)).toEqual([]);
+    expect(sum.compactions + sum.snapshotsInstalled + sum.configChanges).toBe(0);
   });
 
   it('replays a seed exactly', () => {
@@ -42,5 +54,13 @@ describe('the simulator catches broken cores (mutation checks)', () => {
 
   it('reads released without a quorum round (6.4) are caught as stale within 50 seeds', () => {
     expect(firstViolation({ readWithoutQuorum: true }, 3, 50)).toMatch(/Linearizable Read/);
+  });
+
+  it('a second membership change accepted before the first commits (4.1) is caught within 20 seeds', () => {
+    expect(firstViolation({ concurrentConfigChanges: true }, 3, 20)).toMatch(/Single-Server Change|Election Safety|State Machine Safety|Leader Completeness/);
+  });
+
+  it('compaction past the applied index (chapter 5) is caught within 20 seeds', () => {
+    expect(firstViolation({ compactBeyondApplied: true }, 3, 20)).toMatch(/Snapshot State|State Machine Safety|Apply Order|Core assertion/);
   });
 });

@@ -6,14 +6,57 @@
 
 export type NodeId = number;
 
-/** 'normal' carries a client command; 'noop' is appended by a new leader (Raft paper 5.4.2, 8). */
+/**
+ * 'normal' carries a client command; 'noop' is appended by a new leader (Raft paper 5.4.2, 8).
+ * These two are what storage (format v1), the wire and the state machine know today.
+ */
 export type EntryType = 'normal' | 'noop';
 
-export interface Entry {
+/**
+ * Every entry type of the core's log: the above, plus 'config', a membership change (dissertation
+ * 4.1) whose data is `encodeConfigEntry(change, resulting configuration)` (membership.ts).
+ */
+export type LogEntryType = EntryType | 'config';
+
+/** An entry of the core's log (any type). */
+export interface LogEntry {
   readonly index: number;
   readonly term: number;
-  readonly type: EntryType;
+  readonly type: LogEntryType;
   readonly data: Uint8Array;
+}
+
+/**
+ * An entry storage and the state machine handle today: never 'config'. Once storage has a type
+ * code for 'config', this becomes an alias of LogEntry.
+ */
+export interface Entry extends LogEntry {
+  readonly type: EntryType;
+}
+
+/** A membership configuration (dissertation 4): who votes, and who only receives the log. */
+export interface MembershipConfig {
+  /** Sorted ascending. */
+  readonly voters: readonly NodeId[];
+  /** Sorted ascending; never overlaps `voters`. */
+  readonly learners: readonly NodeId[];
+}
+
+/** A single-server membership change (dissertation 4.1), proposed with `proposeConfChange`. */
+export type ConfChange =
+  | { readonly type: 'addLearner'; readonly id: NodeId }
+  | { readonly type: 'promote'; readonly id: NodeId }
+  | { readonly type: 'removeNode'; readonly id: NodeId };
+
+/**
+ * What the core knows of a state-machine snapshot: the last entry it covers (index, term) and the
+ * configuration as of that index. The data itself never enters the core: the driver stores it,
+ * and streams it to a follower when the core sends InstallSnapshot.
+ */
+export interface SnapshotMeta {
+  readonly index: number;
+  readonly term: number;
+  readonly config: MembershipConfig;
 }
 
 /** The state that must be durable before any message that depends on it leaves the node (Figure 2). */
@@ -50,7 +93,7 @@ export interface AppendEntriesMsg extends MessageBase {
   readonly type: 'AppendEntries';
   readonly prevLogIndex: number;
   readonly prevLogTerm: number;
-  readonly entries: readonly Entry[];
+  readonly entries: readonly LogEntry[];
   readonly leaderCommit: number;
 }
 export interface AppendRespMsg extends MessageBase {
@@ -77,6 +120,21 @@ export interface HeartbeatRespMsg extends MessageBase {
 export interface TimeoutNowMsg extends MessageBase {
   readonly type: 'TimeoutNow';
 }
+/**
+ * Raft paper section 7 (Figure 13): the follower's next entry was compacted away; the leader's
+ * snapshot replaces its log. Only the metadata travels in the core's message: the driver streams
+ * the data of the snapshot at `snapshot.index` alongside and steps this message into the
+ * follower's core once the data is there.
+ */
+export interface InstallSnapshotMsg extends MessageBase {
+  readonly type: 'InstallSnapshot';
+  readonly snapshot: SnapshotMeta;
+}
+/** The follower's answer: its log now matches the leader's up to `index` (its commit index). */
+export interface InstallSnapshotRespMsg extends MessageBase {
+  readonly type: 'InstallSnapshotResp';
+  readonly index: number;
+}
 
 export type Message =
   | PreVoteMsg
@@ -86,7 +144,9 @@ export type Message =
   | AppendRespMsg
   | HeartbeatMsg
   | HeartbeatRespMsg
-  | TimeoutNowMsg;
+  | TimeoutNowMsg
+  | InstallSnapshotMsg
+  | InstallSnapshotRespMsg;
 
 export type MessageType = Message['type'];
 
@@ -98,19 +158,25 @@ export interface ReadState {
 
 /**
  * What the driver must do, in this order (etcd's Ready contract):
- *  1. persist `hardState` (if set) and `entries` in one synced batch; `entries[0].index` onward
- *     replaces whatever the log held from there, anything after the last one is deleted;
+ *  1. persist `snapshot` (if set: its metadata with the data received for that index; the whole
+ *     persisted log is discarded), `hardState` (if set) and `entries` in one synced batch;
+ *     `entries[0].index` onward replaces whatever the log held from there, anything after the
+ *     last one is deleted;
  *  2. send `messages` (AppendEntries and Heartbeat may be sent before step 1 completes,
  *     dissertation 10.2.1: the leader counts itself in the quorum only after `advance`);
- *  3. apply `committedEntries` in order, then serve `readStates` whose index is applied;
- *     fail the reads in `abortedReads` (leadership was lost before they were confirmed);
+ *  3. if `snapshot` is set, restore the state machine from it (it then stands at
+ *     `snapshot.index`); apply `committedEntries` in order (they follow the snapshot), then serve
+ *     `readStates` whose index is applied; fail the reads in `abortedReads` (leadership was lost
+ *     before they were confirmed);
  *  4. call `advance(ready)`.
  */
 export interface Ready {
   readonly hardState: HardState | null;
-  readonly entries: readonly Entry[];
+  /** A snapshot from the leader (InstallSnapshot) that replaces this node's log and state. */
+  readonly snapshot: SnapshotMeta | null;
+  readonly entries: readonly LogEntry[];
   readonly messages: readonly Message[];
-  readonly committedEntries: readonly Entry[];
+  readonly committedEntries: readonly LogEntry[];
   readonly readStates: readonly ReadState[];
   readonly abortedReads: readonly number[];
 }
@@ -133,6 +199,37 @@ export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
   | { readonly ok: false; readonly error: ProposeError };
 
+/** Why the core refuses a membership change (besides the ProposeError cases). */
+export type ConfChangeRefusal =
+  /** Dissertation 4.1: the previous change is not committed, or this leader's no-op is not yet. */
+  | { readonly code: 'config_change_pending'; readonly configIndex: number; readonly commitIndex: number }
+  /** addLearner of a node that is already a voter or a learner. */
+  | { readonly code: 'already_member'; readonly id: NodeId }
+  /** removeNode of a node that is not in the configuration. */
+  | { readonly code: 'not_member'; readonly id: NodeId }
+  /** promote of a node that is not a learner (a voter already, or not a member). */
+  | { readonly code: 'not_learner'; readonly id: NodeId }
+  /** removeNode of the only voter: nobody would be left to commit anything. */
+  | { readonly code: 'last_voter'; readonly id: NodeId }
+  | { readonly code: 'invalid_id'; readonly id: NodeId };
+
+export type ConfChangeError = ProposeError | ConfChangeRefusal;
+
+export type ConfChangeResult =
+  | { readonly ok: true; readonly index: number; readonly term: number; readonly config: MembershipConfig }
+  | { readonly ok: false; readonly error: ConfChangeError };
+
+export type CompactError =
+  /** The "never truncate past the applied index" rule: the state machine has not applied `index`. */
+  | { readonly code: 'not_applied'; readonly index: number; readonly applied: number }
+  /** The latest snapshot already covers `index`. */
+  | { readonly code: 'already_compacted'; readonly index: number; readonly snapshotIndex: number };
+
+export type CompactResult =
+  /** The driver deletes its persisted entries below `firstIndex` (the snapshot covers them). */
+  | { readonly ok: true; readonly snapshot: SnapshotMeta; readonly firstIndex: number }
+  | { readonly ok: false; readonly error: CompactError };
+
 export type ReadIndexResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly error: { readonly code: 'not_leader'; readonly leaderId: NodeId } };
@@ -145,11 +242,20 @@ export interface UnsafeMutations {
   readonly commitPriorTermByCount?: boolean;
   /** Release ReadIndex reads without confirming leadership with a quorum (dissertation 6.4). */
   readonly readWithoutQuorum?: boolean;
+  /** Accept a membership change while the previous one is uncommitted (dissertation 4.1). */
+  readonly concurrentConfigChanges?: boolean;
+  /** Accept `compact(index)` beyond the applied index (the log-truncation rule of chapter 5). */
+  readonly compactBeyondApplied?: boolean;
 }
 
 export interface RaftConfig {
   readonly id: NodeId;
-  /** Voting members, including `id`. */
+  /**
+   * The bootstrap configuration: the voters at index 0, identical on every node that ever joins
+   * this cluster. A snapshot's configuration and config entries in the log supersede it. A node
+   * absent from it (one that joins later) starts as a non-member: it never campaigns and waits
+   * for a leader to replicate the configuration that adds it.
+   */
   readonly voters: readonly NodeId[];
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
@@ -162,6 +268,13 @@ export interface RaftConfig {
   /** Bytes of proposed-but-uncommitted entries the leader accepts before answering 'overloaded'. */
   readonly maxUncommittedBytes: number;
   readonly maxEntryBytes: number;
+  /** Entries kept below a snapshot's index by `compact`, so slightly lagging followers catch up from the log. */
+  readonly snapshotTrailingEntries: number;
+  /**
+   * Heartbeat intervals the leader waits for an InstallSnapshotResp before it puts the follower
+   * back into probe (a lost message; the driver reports a failed transfer with `snapshotFailed`).
+   */
+  readonly snapshotTimeoutHeartbeats: number;
   readonly unsafe?: UnsafeMutations;
 }
 
@@ -175,14 +288,21 @@ export const defaultRaftConfig: Omit<RaftConfig, 'id' | 'voters'> = {
   maxInflightMsgs: 64,
   maxUncommittedBytes: 64 << 20,
   maxEntryBytes: 2 << 20,
+  snapshotTrailingEntries: 1000,
+  snapshotTimeoutHeartbeats: 50,
 };
 
 /** What the core starts from: the persisted state a driver read back from disk. */
 export interface RaftInitialState {
   readonly hardState: HardState;
-  /** The persisted log, contiguous from index 1 (snapshots arrive with log compaction). */
-  readonly entries: readonly Entry[];
-  /** Highest index the state machine has already applied (it resumes after it). */
+  /** The latest state-machine snapshot, if the log was ever compacted (absent: index 0, the bootstrap configuration). */
+  readonly snapshot?: SnapshotMeta;
+  /**
+   * The persisted log, contiguous. Without a snapshot it starts at index 1; with one, at any
+   * index up to `snapshot.index + 1` (entries kept below the snapshot by the trailing margin).
+   */
+  readonly entries: readonly LogEntry[];
+  /** Highest index the state machine has already applied (it resumes after it); at least the snapshot's. */
   readonly applied: number;
 }
 
@@ -195,4 +315,23 @@ export interface RaftStatus {
   readonly appliedIndex: number;
   readonly lastLogIndex: number;
   readonly stableIndex: number;
+  /** The first index still in the log (entries below it are covered by the snapshot). */
+  readonly firstIndex: number;
+  /** Index of the latest snapshot (0: none). */
+  readonly snapshotIndex: number;
+  /** The configuration in use: the latest in the log, committed or not (dissertation 4.1). */
+  readonly config: MembershipConfig;
+  /** Index of the entry (or snapshot) that established `config`. */
+  readonly configIndex: number;
+  /** The latest configuration known committed (what `member list` reports). */
+  readonly committedConfig: MembershipConfig;
+  /** On a leader: each follower's replication state (empty elsewhere). */
+  readonly progress: readonly FollowerProgress[];
+}
+
+export interface FollowerProgress {
+  readonly id: NodeId;
+  readonly match: number;
+  readonly next: number;
+  readonly state: 'probe' | 'replicate' | 'snapshot';
 }

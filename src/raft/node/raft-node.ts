@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RaftCore } from '../core/raft';
 import { SeededRand } from '../core/rand';
-import type { Entry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
+import type { Entry, LogEntry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
 import { LogStore } from '../storage';
 import { Fnv1a64, StateMachine } from '../../statemachine';
 import type { ApplyResult, ReadQuery, ReadResult, StateMachineConfig } from '../../statemachine';
@@ -254,12 +254,14 @@ export class RaftNode {
 
   private async turn(): Promise<void> {
     const rd = this.core.hasReady() ? this.core.ready() : null;
+    // This driver never compacts its log, so no leader ever needs to send it a snapshot.
+    if (rd?.snapshot) throw new Error(`raft: received a snapshot at index ${rd.snapshot.index}, but this node cannot install snapshots yet`);
     if (rd) this.sendMessages(rd, true); // dissertation 10.2.1: appends go out while we fsync
     const sm = this.stateMachineDirty ? this.stateMachine.takeMutations() : null;
     this.stateMachineDirty = false;
     await this.store.write({
       hardState: rd?.hardState,
-      entries: rd?.entries,
+      entries: rd ? storable(rd.entries) : undefined,
       stateMachine: sm ? { puts: sm.puts, dels: sm.dels, applied: sm.appliedIndex } : undefined,
     });
     if (sm) this.markDurable(sm.appliedIndex);
@@ -299,9 +301,10 @@ export class RaftNode {
     for (const [to, msgs] of byPeer) this.opts.send(to, msgs);
   }
 
-  private apply(entries: readonly Entry[]): void {
+  private apply(entries: readonly LogEntry[]): void {
     for (const e of entries) {
-      const result = this.stateMachine.apply(e);
+      // A membership change carries no command (and none is ever proposed by this driver yet).
+      const result = this.stateMachine.apply(isStorable(e) ? e : { ...e, type: 'noop', data: new Uint8Array(0) });
       this.stateMachineDirty = true;
       const forwarded = this.entryWaiters.get(e.index);
       if (forwarded) {
@@ -334,6 +337,16 @@ export class RaftNode {
     }
     this.readyReads = still;
   }
+}
+
+/** Storage (format v1) has no code for membership entries; this driver never proposes one. */
+function isStorable(e: LogEntry): e is Entry {
+  return e.type !== 'config';
+}
+
+function storable(entries: readonly LogEntry[]): readonly Entry[] {
+  if (!entries.every(isStorable)) throw new Error('raft: a membership entry cannot be persisted yet');
+  return entries;
 }
 
 function proposalError(e: ProposeError): Error {

@@ -1,6 +1,7 @@
 import type { MessageType as WireType } from '../../generated/ordo/raft/v1/MessageType';
 import type { RaftMessage, RaftMessage__Output } from '../../generated/ordo/raft/v1/RaftMessage';
-import type { Entry, Message, MessageType } from '../core/types';
+import type { EntryType as WireEntryType } from '../../generated/ordo/raft/v1/EntryType';
+import type { LogEntry, LogEntryType, Message, MessageType } from '../core/types';
 
 /** Core message types <-> wire enum names (proto/raft.proto). */
 const TO_WIRE: Record<MessageType, WireType & string> = {
@@ -13,8 +14,13 @@ const TO_WIRE: Record<MessageType, WireType & string> = {
   Heartbeat: 'HEARTBEAT',
   HeartbeatResp: 'HEARTBEAT_RESP',
   TimeoutNow: 'TIMEOUT_NOW',
+  InstallSnapshot: 'INSTALL_SNAPSHOT',
+  InstallSnapshotResp: 'INSTALL_SNAPSHOT_RESP',
 };
 const FROM_WIRE = new Map(Object.entries(TO_WIRE).map(([k, v]) => [v as string, k as MessageType]));
+
+const ENTRY_TO_WIRE: Record<LogEntryType, WireEntryType & string> = { normal: 'ENTRY_NORMAL', noop: 'ENTRY_NOOP', config: 'ENTRY_CONFIG' };
+const ENTRY_FROM_WIRE = new Map(Object.entries(ENTRY_TO_WIRE).map(([k, v]) => [v as string, k as LogEntryType]));
 
 export class WireDecodeError extends Error {}
 
@@ -34,7 +40,7 @@ export function encodeMessage(m: Message): RaftMessage {
         logIndex: m.prevLogIndex,
         logTerm: m.prevLogTerm,
         commit: m.leaderCommit,
-        entries: m.entries.map((e) => ({ index: e.index, term: e.term, type: e.type === 'noop' ? 'ENTRY_NOOP' : 'ENTRY_NORMAL', data: e.data })),
+        entries: m.entries.map((e) => ({ index: e.index, term: e.term, type: ENTRY_TO_WIRE[e.type], data: e.data })),
       };
     case 'AppendEntriesResp':
       return { ...base, reject: m.reject, logIndex: m.index, conflictTerm: m.conflictTerm, conflictIndex: m.conflictIndex };
@@ -44,6 +50,12 @@ export function encodeMessage(m: Message): RaftMessage {
       return { ...base, readRound: m.readRound };
     case 'TimeoutNow':
       return base;
+    case 'InstallSnapshot': {
+      const { index, term, config } = m.snapshot;
+      return { ...base, logIndex: index, logTerm: term, voters: [...config.voters], learners: [...config.learners] };
+    }
+    case 'InstallSnapshotResp':
+      return { ...base, logIndex: m.index };
     default: {
       const never: never = m;
       throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -73,9 +85,15 @@ export function decodeMessage(w: RaftMessage__Output): Message {
       return { type, ...base, readRound: w.readRound };
     case 'TimeoutNow':
       return { type, ...base };
+    case 'InstallSnapshot':
+      return { type, ...base, snapshot: { index: w.logIndex, term: w.logTerm, config: { voters: w.voters, learners: w.learners } } };
+    case 'InstallSnapshotResp':
+      return { type, ...base, index: w.logIndex };
   }
 }
 
-function decodeEntry(e: RaftMessage__Output['entries'][number]): Entry {
-  return { index: e.index, term: e.term, type: e.type === 'ENTRY_NOOP' ? 'noop' : 'normal', data: e.data };
+function decodeEntry(e: RaftMessage__Output['entries'][number]): LogEntry {
+  const type = ENTRY_FROM_WIRE.get(String(e.type));
+  if (!type) throw new WireDecodeError(`unknown raft entry type ${String(e.type)}`);
+  return { index: e.index, term: e.term, type, data: e.data };
 }

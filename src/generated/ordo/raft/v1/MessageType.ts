@@ -10,6 +10,8 @@ export const MessageType = {
   HEARTBEAT: 'HEARTBEAT',
   HEARTBEAT_RESP: 'HEARTBEAT_RESP',
   TIMEOUT_NOW: 'TIMEOUT_NOW',
+  INSTALL_SNAPSHOT: 'INSTALL_SNAPSHOT',
+  INSTALL_SNAPSHOT_RESP: 'INSTALL_SNAPSHOT_RESP',
 } as const;
 
 export type MessageType =
@@ -31,5 +33,9 @@ export type MessageType =
   | 7
   | 'TIMEOUT_NOW'
   | 8
+  | 'INSTALL_SNAPSHOT'
+  | 9
+  | 'INSTALL_SNAPSHOT_RESP'
+  | 10
 
 export type MessageType__Output = typeof MessageType[keyof typeof MessageType]

@@ -18,6 +18,8 @@ export interface RaftMessage {
   'conflictIndex'?: (number | string | Long);
   'readRound'?: (number | string | Long);
   'transfer'?: (boolean);
+  'voters'?: (number | string | Long)[];
+  'learners'?: (number | string | Long)[];
 }
 
 export interface RaftMessage__Output {
@@ -34,4 +36,6 @@ export interface RaftMessage__Output {
   'conflictIndex': (number);
   'readRound': (number);
   'transfer': (boolean);
+  'voters': (number)[];
+  'learners': (number)[];
 }
