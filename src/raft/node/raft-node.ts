@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RaftCore } from '../core/raft';
 import { SeededRand } from '../core/rand';
-import type { Entry, LogEntry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
+import type { Entry, HardState, LogEntry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
 import { LogStore } from '../storage';
 import { Fnv1a64, StateMachine } from '../../statemachine';
 import type { ApplyResult, ReadQuery, ReadResult, StateMachineConfig } from '../../statemachine';
@@ -52,6 +52,8 @@ export class RaftNode {
   private stopped = false;
   private fatal: Error | null = null;
   private stateMachineDirty = false;
+  /** The core's latest hard state, when it is not on disk yet (see turn). */
+  private unwrittenHardState: HardState | null = null;
   /** Applied index of the state machine's last write that reached LevelDB. */
   private durableApplied = 0;
   private durableWaiters: { index: number; resolve: () => void }[] = [];
@@ -259,9 +261,18 @@ export class RaftNode {
     if (rd) this.sendMessages(rd, true); // dissertation 10.2.1: appends go out while we fsync
     const sm = this.stateMachineDirty ? this.stateMachine.takeMutations() : null;
     this.stateMachineDirty = false;
+    const entries = rd ? storable(rd.entries) : [];
+    if (rd?.hardState) this.unwrittenHardState = rd.hardState;
+    // A hard state that only moves the commit index (volatile, Figure 2) rides along with the
+    // next write instead of costing a LevelDB batch of its own; the state machine's progress is
+    // always written with it, so a surviving applied index never passes the surviving commit.
+    const unwritten = this.unwrittenHardState;
+    const promise = unwritten !== null && !this.store.differsOnlyInCommit(unwritten);
+    const hardState = promise || entries.length > 0 || sm !== null ? unwritten : null;
+    if (hardState !== null) this.unwrittenHardState = null;
     await this.store.write({
-      hardState: rd?.hardState,
-      entries: rd ? storable(rd.entries) : undefined,
+      hardState,
+      entries,
       stateMachine: sm ? { puts: sm.puts, dels: sm.dels, applied: sm.appliedIndex } : undefined,
     });
     if (sm) this.markDurable(sm.appliedIndex);

@@ -94,6 +94,11 @@ export class LogStore {
     this.adopt(plan);
   }
 
+  /** Whether `hs` differs from the durable hard state in the commit index alone (if at all). */
+  differsOnlyInCommit(hs: HardState): boolean {
+    return hs.term === this.hardState.term && hs.vote === this.hardState.vote;
+  }
+
   lastIndex(): number {
     return this.termByIndex.length - 1;
   }
