@@ -10,7 +10,7 @@ export const LEADER_ADDRESS_KEY = 'ordo-leader-address';
 export class InvalidRequestError extends Error {}
 
 /** The state machine's definite refusals (unknown topic, backwards commit, ...) as statuses. */
-const REJECTION_CODES = {
+export const REJECTION_CODES = {
   not_found: grpc.status.NOT_FOUND,
   failed_precondition: grpc.status.FAILED_PRECONDITION,
   already_exists: grpc.status.ALREADY_EXISTS,

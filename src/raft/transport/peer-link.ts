@@ -23,6 +23,18 @@ export const defaultPeerLinkLimits: PeerLinkLimits = {
   reconnectDelayMsMax: 1000,
 };
 
+/** Channel options for every peer-port connection: large messages, quick dead-peer detection and reconnects. */
+export function peerChannelOptions(reconnectMsMin: number, reconnectMsMax: number): grpc.ChannelOptions {
+  return {
+    'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX,
+    'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
+    'grpc.keepalive_time_ms': 2000,
+    'grpc.keepalive_timeout_ms': 2000,
+    'grpc.initial_reconnect_backoff_ms': reconnectMsMin,
+    'grpc.max_reconnect_backoff_ms': reconnectMsMax,
+  };
+}
+
 /**
  * One long-lived client stream to one peer. Messages queue (bounded) and leave in batches, one
  * write per event-loop turn; a broken stream is reopened with exponential backoff, and what it
@@ -47,14 +59,7 @@ export class PeerLink {
     private readonly limits: PeerLinkLimits = defaultPeerLinkLimits,
   ) {
     const Peer = raftProto().ordo.raft.v1.Peer;
-    this.client = new Peer(address, grpc.credentials.createInsecure(), {
-      'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX,
-      'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
-      'grpc.keepalive_time_ms': 2000,
-      'grpc.keepalive_timeout_ms': 2000,
-      'grpc.initial_reconnect_backoff_ms': limits.reconnectDelayMsMin,
-      'grpc.max_reconnect_backoff_ms': limits.reconnectDelayMsMax,
-    });
+    this.client = new Peer(address, grpc.credentials.createInsecure(), peerChannelOptions(limits.reconnectDelayMsMin, limits.reconnectDelayMsMax));
     this.reconnectDelayMs = limits.reconnectDelayMsMin;
   }
 

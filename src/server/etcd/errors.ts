@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { EntryTooLargeError, LeaderTransferError, LeadershipLostError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from '../../raft/node/errors';
-import type { ApplyError, RejectionStatus } from '../../statemachine';
+import type { ApplyError } from '../../statemachine';
+import { REJECTION_CODES } from '../grpc-errors';
 import { NoLeaderError, RequestTimeoutError } from '../forward/forwarder';
 
 /**
@@ -42,14 +43,6 @@ export function unsupported(what: string): EtcdError {
   return new EtcdError(grpc.status.INVALID_ARGUMENT, `ordo: ${what}`);
 }
 
-const REJECTION_CODES: Record<RejectionStatus, grpc.status> = {
-  not_found: grpc.status.NOT_FOUND,
-  failed_precondition: grpc.status.FAILED_PRECONDITION,
-  already_exists: grpc.status.ALREADY_EXISTS,
-  out_of_range: grpc.status.OUT_OF_RANGE,
-  resource_exhausted: grpc.status.RESOURCE_EXHAUSTED,
-  invalid_argument: grpc.status.INVALID_ARGUMENT,
-};
 
 /** A state-machine refusal; its reasons for etcd operations are etcd's own messages. */
 export function fromApplyError(err: ApplyError): EtcdError {

@@ -4,7 +4,8 @@ import type { ForwardClient } from '../../generated/ordo/raft/v1/Forward';
 import type { ForwardReplies__Output } from '../../generated/ordo/raft/v1/ForwardReplies';
 import type { ForwardReply__Output } from '../../generated/ordo/raft/v1/ForwardReply';
 import type { ForwardRequest } from '../../generated/ordo/raft/v1/ForwardRequest';
-import { GRPC_MESSAGE_BYTES_MAX, raftProto } from '../../rpc/proto';
+import { peerChannelOptions } from '../../raft/transport/peer-link';
+import { raftProto } from '../../rpc/proto';
 
 /** A forwarded request the leader refused, or that the link lost: `code` is a gRPC status. */
 export class ForwardError extends Error {
@@ -43,14 +44,7 @@ export class ForwardLink {
     private readonly cluster: string,
   ) {
     const Forward = raftProto().ordo.raft.v1.Forward;
-    this.client = new Forward(address, grpc.credentials.createInsecure(), {
-      'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX,
-      'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
-      'grpc.keepalive_time_ms': 2000,
-      'grpc.keepalive_timeout_ms': 2000,
-      'grpc.initial_reconnect_backoff_ms': 50,
-      'grpc.max_reconnect_backoff_ms': 1000,
-    });
+    this.client = new Forward(address, grpc.credentials.createInsecure(), peerChannelOptions(50, 1000));
   }
 
   request(kind: ForwardKind, deadline: number): Promise<ForwardReply__Output> {
