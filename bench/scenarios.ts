@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { logProto } from '../src/rpc/proto';
 import { CpuWindow } from './cpu';
-import { type OpKind, SingleWriter, preload, runGenerator } from './generator';
-import type { Histogram } from './histogram';
+import { type GeneratorResult, type OpKind, SingleWriter, preload, runGenerator } from './generator';
 import { type Target, type TargetName, sleep, waitForLeader } from './targets/common';
 import { startEtcd } from './targets/etcd';
 import { startOrdo } from './targets/ordo';
@@ -55,19 +54,13 @@ export function expandScenario(name: string, p: Params): ScenarioSpec[] {
 }
 
 /** One run of a load scenario on one target (one fresh cluster). */
-export interface LoadRun {
+export interface LoadRun extends GeneratorResult {
   readonly type: 'load';
   readonly target: TargetName;
   readonly id: string;
   /** What opsPerSec counts: puts/ranges, or appended records. */
   readonly unit: 'ops' | 'records';
   readonly ops: number;
-  readonly calls: number;
-  readonly seconds: number;
-  readonly hist: Histogram;
-  readonly errors: Record<string, number>;
-  readonly errorSamples: Record<string, string>;
-  readonly warmupErrors: number;
   /** Member index of the leader during the window; µs of CPU each member used in it. */
   readonly leader: number;
   readonly leaderChanged: boolean;

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import type { KVClient } from '../../src/generated/etcd/etcdserverpb/KV';
 import type { MaintenanceClient } from '../../src/generated/etcd/etcdserverpb/Maintenance';
@@ -114,6 +115,12 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Last resort on SIGINT or an error: SIGKILL every member and remove the cluster's directory. */
+export function killAllAndRemove(pids: readonly number[], dir: string): void {
+  for (const pid of pids) killHard(pid);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** SIGKILL a pid if it still runs; ignores errors. */

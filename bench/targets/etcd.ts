@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type Target, alive, freeBase, killHard, runningTargets, waitGone, waitListening } from './common';
+import { type Target, alive, freeBase, killAllAndRemove, killHard, runningTargets, waitGone, waitListening } from './common';
 
 const ETCD = '/usr/bin/etcd';
 const MEMBERS = 3;
@@ -82,8 +82,7 @@ export async function startEtcd(log: (line: string) => void): Promise<Target> {
     abandon() {
       stopped = true;
       runningTargets.delete(target);
-      for (const pid of pids) killHard(pid);
-      rmSync(dir, { recursive: true, force: true });
+      killAllAndRemove(pids, dir);
     },
   };
   runningTargets.add(target);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type Target, alive, freeBase, killHard, runningTargets, sleep, waitGone } from './common';
+import { type Target, alive, freeBase, killAllAndRemove, killHard, runningTargets, sleep, waitGone } from './common';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -58,8 +58,7 @@ export async function startOrdo(log: (line: string) => void): Promise<Target> {
     abandon() {
       stopped = true;
       runningTargets.delete(target);
-      for (const pid of pids) killHard(pid);
-      rmSync(dir, { recursive: true, force: true });
+      killAllAndRemove(pids, dir);
     },
   };
   runningTargets.add(target);

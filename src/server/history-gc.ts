@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RaftNode } from '../raft/node/raft-node';
 import { changeRecordsBelow, HistoryCompactor, historyRange, RANGE_END_ALL } from '../statemachine';
-import { successor } from './etcd/range';
+import { successor } from './record-stream';
 
 /** Records read (and deleted) per step, so a pass never holds much in memory or blocks the loop long. */
 const PAGE = 1000;

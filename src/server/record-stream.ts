@@ -1,6 +1,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { RaftNode } from '../raft/node/raft-node';
 
+/** The smallest key after `k`: where the next page of a scan starts. */
+export function successor(k: Uint8Array): Uint8Array {
+  const out = new Uint8Array(k.length + 1);
+  out.set(k);
+  return out;
+}
+
 /** Records read from LevelDB per page: the most one stream holds in memory at a time. */
 export const STREAM_PAGE_RECORDS = 256;
 

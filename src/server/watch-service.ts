@@ -3,7 +3,7 @@ import type { WatchEvent } from '../generated/ordo/v1/WatchEvent';
 import type { RaftNode } from '../raft/node/raft-node';
 import { changeRecordRange, decodeChangeRecord, rangeContains } from '../statemachine';
 import { AddressOf, toServiceError } from './grpc-errors';
-import { streamFromStore } from './record-stream';
+import { streamFromStore, successor } from './record-stream';
 
 /**
  * Watch: every change to keys in [key, range_end) from a revision on, then live. Served from the
@@ -41,11 +41,4 @@ export function watchHandlers(node: RaftNode, addressOf: AddressOf): WatchHandle
       });
     },
   };
-}
-
-/** The smallest key after `k`. */
-function successor(k: Uint8Array): Uint8Array {
-  const out = new Uint8Array(k.length + 1);
-  out.set(k);
-  return out;
 }

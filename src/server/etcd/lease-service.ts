@@ -4,6 +4,7 @@ import type { LeaseKeepAliveResponse } from '../../generated/etcd/etcdserverpb/L
 import { type EtcdContext, deadlineOf, header } from './context';
 import { ETCD, toEtcdStatus } from './errors';
 import { proposeOp, unary } from './handler';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../forward/forwarder';
 import { int64 } from './wire';
 
 /** etcd's largest lease TTL, in seconds. */
@@ -52,7 +53,7 @@ export function etcdLeaseHandlers(ctx: EtcdContext): LeaseHandlers {
         chain = chain.then(async () => {
           try {
             const id = int64('ID', req.ID);
-            const ttl = await forwarder.lease('keepAlive', id, Date.now() + 5000, () => lessor.renew(id));
+            const ttl = await forwarder.lease('keepAlive', id, Date.now() + DEFAULT_REQUEST_TIMEOUT_MS, () => lessor.renew(id));
             // etcd answers an unknown (or expired) lease with TTL 0 rather than an error.
             const res: LeaseKeepAliveResponse = { header: header(ctx), ID: String(id), TTL: String(Math.max(ttl, 0)) };
             if (!call.cancelled) call.write(res);

@@ -38,7 +38,7 @@ export class Lessor {
 
   /** Keep-alive on the leader: the lease starts over at its TTL; -1 when there is no such lease. */
   renew(id: number): number {
-    this.sync();
+    this.followTerm();
     const lease = this.node.stateMachine.lease(id);
     if (lease === undefined) return -1;
     this.deadlines.set(id, this.now() + lease.ttlSeconds * 1000);
@@ -47,9 +47,11 @@ export class Lessor {
 
   /** Seconds left (rounded up) on the leader; -1 when there is no such lease. */
   remaining(id: number): number {
-    this.sync();
-    const deadline = this.deadlines.get(id);
-    if (deadline === undefined) return -1;
+    if (!this.followTerm()) return -1;
+    const lease = this.node.stateMachine.lease(id);
+    if (lease === undefined) return -1;
+    let deadline = this.deadlines.get(id);
+    if (deadline === undefined) this.deadlines.set(id, (deadline = this.now() + lease.ttlSeconds * 1000));
     return Math.max(0, Math.ceil((deadline - this.now()) / 1000));
   }
 
@@ -67,10 +69,10 @@ export class Lessor {
   }
 
   /**
-   * Brings the deadlines in line with the leases the state machine holds; false when this node
-   * does not lead (then it keeps no deadlines: a later term starts them over).
+   * Drops every deadline when this node stops leading or a new term begins (a new leader starts
+   * each lease over); false when it does not lead. Cheap: keep-alives call it, not the full sync.
    */
-  private sync(): boolean {
+  private followTerm(): boolean {
     const st = this.node.status();
     if (st.role !== 'leader') {
       this.deadlines.clear();
@@ -81,6 +83,15 @@ export class Lessor {
       this.leaderTerm = st.term;
       this.deadlines.clear();
     }
+    return true;
+  }
+
+  /**
+   * Brings the deadlines in line with the leases the state machine holds; false when this node
+   * does not lead (then it keeps no deadlines: a later term starts them over).
+   */
+  private sync(): boolean {
+    if (!this.followTerm()) return false;
     const now = this.now();
     const live = new Set<number>();
     for (const { id, ttlSeconds } of this.node.stateMachine.leases()) {

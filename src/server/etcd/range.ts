@@ -3,7 +3,7 @@ import type { RaftNode } from '../../raft/node/raft-node';
 import type { KeyValue } from '../../statemachine';
 import { HistoryResolver, historyRange } from '../../statemachine';
 import { compareBytes as compareKeys } from '../../statemachine/bytes';
-import { STREAM_PAGE_RECORDS } from '../record-stream';
+import { STREAM_PAGE_RECORDS, successor } from '../record-stream';
 import { ETCD } from './errors';
 import { int64 } from './wire';
 
@@ -99,12 +99,5 @@ export async function readAtRevision(node: RaftNode, key: Uint8Array, rangeEnd: 
   out.push(...resolver.finish());
   // A compaction that committed while we read may have removed versions we needed.
   if (revision < node.stateMachine.compactRevision) throw ETCD.compacted;
-  return out;
-}
-
-/** The smallest key after `k`. */
-export function successor(k: Uint8Array): Uint8Array {
-  const out = new Uint8Array(k.length + 1);
-  out.set(k);
   return out;
 }

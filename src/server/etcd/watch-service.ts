@@ -4,7 +4,7 @@ import type { WatchCreateRequest__Output } from '../../generated/etcd/etcdserver
 import type { WatchRequest__Output } from '../../generated/etcd/etcdserverpb/WatchRequest';
 import type { WatchResponse } from '../../generated/etcd/etcdserverpb/WatchResponse';
 import type { Event } from '../../generated/etcd/mvccpb/Event';
-import { changeRecordRange, decodeChangeRecord, previousVersionRange, rangeContains, type KvChange } from '../../statemachine';
+import { changeRecordRange, decodeChangeRecord, previousVersionRange, rangeContains, type KeyValue, type KvChange } from '../../statemachine';
 import { compareBytes } from '../../statemachine/bytes';
 import { type EtcdContext, header } from './context';
 import { toWireKv } from './convert';
@@ -234,10 +234,12 @@ class WatchStream {
 }
 
 function toEvent(c: KvChange, prev: KvChange | undefined): Event {
-  const kv = toWireKv({ key: c.key, value: c.value ?? new Uint8Array(0), createRevision: c.createRevision, modRevision: c.modRevision, version: c.version, lease: c.lease });
-  const event: Event = { type: c.kind === 'put' ? 'PUT' : 'DELETE', kv };
-  if (prev) {
-    event.prev_kv = toWireKv({ key: prev.key, value: prev.value ?? new Uint8Array(0), createRevision: prev.createRevision, modRevision: prev.modRevision, version: prev.version, lease: prev.lease });
-  }
+  const event: Event = { type: c.kind === 'put' ? 'PUT' : 'DELETE', kv: toWireKv(kvOf(c)) };
+  if (prev) event.prev_kv = toWireKv(kvOf(prev));
   return event;
+}
+
+/** The pair a change left behind (a delete: the key with etcd's tombstone numbers). */
+function kvOf(c: KvChange): KeyValue {
+  return { key: c.key, value: c.value ?? new Uint8Array(0), createRevision: c.createRevision, modRevision: c.modRevision, version: c.version, lease: c.lease };
 }
