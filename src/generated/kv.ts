@@ -8,8 +8,12 @@ import type { DeleteRangeResponse as _ordo_v1_DeleteRangeResponse, DeleteRangeRe
 import type { KVClient as _ordo_v1_KVClient, KVDefinition as _ordo_v1_KVDefinition } from './ordo/v1/KV';
 import type { KeyValue as _ordo_v1_KeyValue, KeyValue__Output as _ordo_v1_KeyValue__Output } from './ordo/v1/KeyValue';
 import type { Member as _ordo_v1_Member, Member__Output as _ordo_v1_Member__Output } from './ordo/v1/Member';
+import type { MemberAddRequest as _ordo_v1_MemberAddRequest, MemberAddRequest__Output as _ordo_v1_MemberAddRequest__Output } from './ordo/v1/MemberAddRequest';
+import type { MemberChangeResponse as _ordo_v1_MemberChangeResponse, MemberChangeResponse__Output as _ordo_v1_MemberChangeResponse__Output } from './ordo/v1/MemberChangeResponse';
 import type { MemberListRequest as _ordo_v1_MemberListRequest, MemberListRequest__Output as _ordo_v1_MemberListRequest__Output } from './ordo/v1/MemberListRequest';
 import type { MemberListResponse as _ordo_v1_MemberListResponse, MemberListResponse__Output as _ordo_v1_MemberListResponse__Output } from './ordo/v1/MemberListResponse';
+import type { MemberPromoteRequest as _ordo_v1_MemberPromoteRequest, MemberPromoteRequest__Output as _ordo_v1_MemberPromoteRequest__Output } from './ordo/v1/MemberPromoteRequest';
+import type { MemberRemoveRequest as _ordo_v1_MemberRemoveRequest, MemberRemoveRequest__Output as _ordo_v1_MemberRemoveRequest__Output } from './ordo/v1/MemberRemoveRequest';
 import type { PutRequest as _ordo_v1_PutRequest, PutRequest__Output as _ordo_v1_PutRequest__Output } from './ordo/v1/PutRequest';
 import type { PutResponse as _ordo_v1_PutResponse, PutResponse__Output as _ordo_v1_PutResponse__Output } from './ordo/v1/PutResponse';
 import type { RangeRequest as _ordo_v1_RangeRequest, RangeRequest__Output as _ordo_v1_RangeRequest__Output } from './ordo/v1/RangeRequest';
@@ -37,8 +41,12 @@ export interface ProtoGrpcType {
       KV: SubtypeConstructor<typeof grpc.Client, _ordo_v1_KVClient> & { service: _ordo_v1_KVDefinition }
       KeyValue: MessageTypeDefinition<_ordo_v1_KeyValue, _ordo_v1_KeyValue__Output>
       Member: MessageTypeDefinition<_ordo_v1_Member, _ordo_v1_Member__Output>
+      MemberAddRequest: MessageTypeDefinition<_ordo_v1_MemberAddRequest, _ordo_v1_MemberAddRequest__Output>
+      MemberChangeResponse: MessageTypeDefinition<_ordo_v1_MemberChangeResponse, _ordo_v1_MemberChangeResponse__Output>
       MemberListRequest: MessageTypeDefinition<_ordo_v1_MemberListRequest, _ordo_v1_MemberListRequest__Output>
       MemberListResponse: MessageTypeDefinition<_ordo_v1_MemberListResponse, _ordo_v1_MemberListResponse__Output>
+      MemberPromoteRequest: MessageTypeDefinition<_ordo_v1_MemberPromoteRequest, _ordo_v1_MemberPromoteRequest__Output>
+      MemberRemoveRequest: MessageTypeDefinition<_ordo_v1_MemberRemoveRequest, _ordo_v1_MemberRemoveRequest__Output>
       PutRequest: MessageTypeDefinition<_ordo_v1_PutRequest, _ordo_v1_PutRequest__Output>
       PutResponse: MessageTypeDefinition<_ordo_v1_PutResponse, _ordo_v1_PutResponse__Output>
       RangeRequest: MessageTypeDefinition<_ordo_v1_RangeRequest, _ordo_v1_RangeRequest__Output>

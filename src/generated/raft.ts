@@ -11,6 +11,8 @@ import type { MessageBatch as _ordo_raft_v1_MessageBatch, MessageBatch__Output a
 import type { PeerClient as _ordo_raft_v1_PeerClient, PeerDefinition as _ordo_raft_v1_PeerDefinition } from './ordo/raft/v1/Peer';
 import type { RaftMessage as _ordo_raft_v1_RaftMessage, RaftMessage__Output as _ordo_raft_v1_RaftMessage__Output } from './ordo/raft/v1/RaftMessage';
 import type { SendAck as _ordo_raft_v1_SendAck, SendAck__Output as _ordo_raft_v1_SendAck__Output } from './ordo/raft/v1/SendAck';
+import type { SnapshotAck as _ordo_raft_v1_SnapshotAck, SnapshotAck__Output as _ordo_raft_v1_SnapshotAck__Output } from './ordo/raft/v1/SnapshotAck';
+import type { SnapshotChunk as _ordo_raft_v1_SnapshotChunk, SnapshotChunk__Output as _ordo_raft_v1_SnapshotChunk__Output } from './ordo/raft/v1/SnapshotChunk';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -32,6 +34,8 @@ export interface ProtoGrpcType {
         Peer: SubtypeConstructor<typeof grpc.Client, _ordo_raft_v1_PeerClient> & { service: _ordo_raft_v1_PeerDefinition }
         RaftMessage: MessageTypeDefinition<_ordo_raft_v1_RaftMessage, _ordo_raft_v1_RaftMessage__Output>
         SendAck: MessageTypeDefinition<_ordo_raft_v1_SendAck, _ordo_raft_v1_SendAck__Output>
+        SnapshotAck: MessageTypeDefinition<_ordo_raft_v1_SnapshotAck, _ordo_raft_v1_SnapshotAck__Output>
+        SnapshotChunk: MessageTypeDefinition<_ordo_raft_v1_SnapshotChunk, _ordo_raft_v1_SnapshotChunk__Output>
       }
     }
   }

@@ -25,5 +25,12 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, members: rea
     MemberList(_call, cb) {
       cb(null, { members: members.map((m) => ({ id: m.id, clientAddress: m.clientAddress, peerAddress: m.peerAddress, role: 'voter' })) });
     },
+    MemberAdd: unimplemented,
+    MemberPromote: unimplemented,
+    MemberRemove: unimplemented,
   };
+}
+
+function unimplemented(_call: unknown, cb: (e: { code: number; details: string }) => void): void {
+  cb({ code: 12, details: 'membership changes are not wired yet' });
 }

@@ -12,7 +12,7 @@ import { SeededRand } from '../../src/raft/core/rand';
 import {
   defaultRaftConfig,
   type LogEntry as Entry,
-  type LogEntryType as EntryType,
+  type EntryType,
   type HardState,
   type Message,
   type MessageType,

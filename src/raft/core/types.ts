@@ -7,32 +7,21 @@
 export type NodeId = number;
 
 /**
- * 'normal' carries a client command; 'noop' is appended by a new leader (Raft paper 5.4.2, 8).
- * These two are what storage (format v1), the wire and the state machine know today.
+ * 'normal' carries a client command; 'noop' is appended by a new leader (Raft paper 5.4.2, 8);
+ * 'config' is a membership change (dissertation 4.1) whose data is
+ * `encodeConfigEntry(change, resulting configuration, context)` (membership.ts).
  */
-export type EntryType = 'normal' | 'noop';
+export type EntryType = 'normal' | 'noop' | 'config';
 
-/**
- * Every entry type of the core's log: the above, plus 'config', a membership change (dissertation
- * 4.1) whose data is `encodeConfigEntry(change, resulting configuration)` (membership.ts).
- */
-export type LogEntryType = EntryType | 'config';
-
-/** An entry of the core's log (any type). */
+/** An entry of the log, as the core, storage, the wire and the state machine see it. */
 export interface LogEntry {
   readonly index: number;
   readonly term: number;
-  readonly type: LogEntryType;
+  readonly type: EntryType;
   readonly data: Uint8Array;
 }
 
-/**
- * An entry storage and the state machine handle today: never 'config'. Once storage has a type
- * code for 'config', this becomes an alias of LogEntry.
- */
-export interface Entry extends LogEntry {
-  readonly type: EntryType;
-}
+export type Entry = LogEntry;
 
 /** A membership configuration (dissertation 4): who votes, and who only receives the log. */
 export interface MembershipConfig {

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RaftCore } from '../core/raft';
 import { SeededRand } from '../core/rand';
-import type { Entry, HardState, LogEntry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
+import type { HardState, LogEntry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
 import { LogStore } from '../storage';
 import { Fnv1a64, StateMachine } from '../../statemachine';
 import type { ApplyResult, ReadQuery, ReadResult, StateMachineConfig } from '../../statemachine';
@@ -261,7 +261,7 @@ export class RaftNode {
     if (rd) this.sendMessages(rd, true); // dissertation 10.2.1: appends go out while we fsync
     const sm = this.stateMachineDirty ? this.stateMachine.takeMutations() : null;
     this.stateMachineDirty = false;
-    const entries = rd ? storable(rd.entries) : [];
+    const entries = rd ? rd.entries : [];
     if (rd?.hardState) this.unwrittenHardState = rd.hardState;
     // A hard state that only moves the commit index (volatile, Figure 2) rides along with the
     // next write instead of costing a LevelDB batch of its own; the state machine's progress is
@@ -314,8 +314,7 @@ export class RaftNode {
 
   private apply(entries: readonly LogEntry[]): void {
     for (const e of entries) {
-      // A membership change carries no command (and none is ever proposed by this driver yet).
-      const result = this.stateMachine.apply(isStorable(e) ? e : { ...e, type: 'noop', data: new Uint8Array(0) });
+      const result = this.stateMachine.apply(e);
       this.stateMachineDirty = true;
       const forwarded = this.entryWaiters.get(e.index);
       if (forwarded) {
@@ -348,16 +347,6 @@ export class RaftNode {
     }
     this.readyReads = still;
   }
-}
-
-/** Storage (format v1) has no code for membership entries; this driver never proposes one. */
-function isStorable(e: LogEntry): e is Entry {
-  return e.type !== 'config';
-}
-
-function storable(entries: readonly LogEntry[]): readonly Entry[] {
-  if (!entries.every(isStorable)) throw new Error('raft: a membership entry cannot be persisted yet');
-  return entries;
 }
 
 function proposalError(e: ProposeError): Error {

@@ -27,7 +27,7 @@ const HARD_STATE_PAYLOAD_BYTES = 3 * U64_BYTES;
 const ENTRY_HEADER_BYTES = U64_BYTES + 1; // term, type code
 const FORMAT_VERSION_PAYLOAD_BYTES = 4;
 
-const ENTRY_TYPE_CODES: Readonly<Record<EntryType, number>> = { normal: 1, noop: 2 };
+const ENTRY_TYPE_CODES: Readonly<Record<EntryType, number>> = { normal: 1, noop: 2, config: 3 };
 
 export interface StoredRecord {
   readonly key: Uint8Array;
@@ -143,6 +143,7 @@ export function decodeEntry(index: number, value: Uint8Array): Decoded<Entry> {
 function entryTypeOf(code: number): EntryType | null {
   if (code === ENTRY_TYPE_CODES.normal) return 'normal';
   if (code === ENTRY_TYPE_CODES.noop) return 'noop';
+  if (code === ENTRY_TYPE_CODES.config) return 'config';
   return null;
 }
 

@@ -1,7 +1,7 @@
 import type { MessageType as WireType } from '../../generated/ordo/raft/v1/MessageType';
 import type { RaftMessage, RaftMessage__Output } from '../../generated/ordo/raft/v1/RaftMessage';
 import type { EntryType as WireEntryType } from '../../generated/ordo/raft/v1/EntryType';
-import type { LogEntry, LogEntryType, Message, MessageType } from '../core/types';
+import type { LogEntry, EntryType, Message, MessageType } from '../core/types';
 
 /** Core message types <-> wire enum names (proto/raft.proto). */
 const TO_WIRE: Record<MessageType, WireType & string> = {
@@ -19,8 +19,8 @@ const TO_WIRE: Record<MessageType, WireType & string> = {
 };
 const FROM_WIRE = new Map(Object.entries(TO_WIRE).map(([k, v]) => [v as string, k as MessageType]));
 
-const ENTRY_TO_WIRE: Record<LogEntryType, WireEntryType & string> = { normal: 'ENTRY_NORMAL', noop: 'ENTRY_NOOP', config: 'ENTRY_CONFIG' };
-const ENTRY_FROM_WIRE = new Map(Object.entries(ENTRY_TO_WIRE).map(([k, v]) => [v as string, k as LogEntryType]));
+const ENTRY_TO_WIRE: Record<EntryType, WireEntryType & string> = { normal: 'ENTRY_NORMAL', noop: 'ENTRY_NOOP', config: 'ENTRY_CONFIG' };
+const ENTRY_FROM_WIRE = new Map(Object.entries(ENTRY_TO_WIRE).map(([k, v]) => [v as string, k as EntryType]));
 
 export class WireDecodeError extends Error {}
 

@@ -45,5 +45,8 @@ export function peerHandlers(opts: {
       });
       call.on('error', () => undefined); // the peer went away; it reconnects on its own
     },
+    InstallSnapshot(_call, callback) {
+      callback({ code: grpc.status.UNIMPLEMENTED, details: 'snapshot transfer is not wired yet' });
+    },
   };
 }

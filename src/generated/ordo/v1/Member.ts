@@ -7,6 +7,8 @@ export interface Member {
   'clientAddress'?: (string);
   'peerAddress'?: (string);
   'role'?: (string);
+  'isLeader'?: (boolean);
+  'matchIndex'?: (number | string | Long);
 }
 
 export interface Member__Output {
@@ -14,4 +16,6 @@ export interface Member__Output {
   'clientAddress': (string);
   'peerAddress': (string);
   'role': (string);
+  'isLeader': (boolean);
+  'matchIndex': (number);
 }
