@@ -2,7 +2,8 @@
 # Starts a local ordo cluster on loopback, in the background, and returns once every node listens.
 #   cluster-scripts/start.sh [--nodes 3|5] [--base-port P] [--data-dir D] [--foreground] [--proxy-peers]
 # Node i serves clients on P+i-1 (peers on P+50+i-1). Writes D/endpoints. Restarting on a data dir
-# left by an earlier run of the same cluster resumes with its data. --foreground (npm start) stays
+# left by an earlier run of the same cluster resumes with its data and its members: nodes added by
+# node.sh add come back (with --join), removed ones stay down. --foreground (npm start) stays
 # attached and stops every node on Ctrl-C. --proxy-peers routes every peer link through a port the
 # chaos harness serves (see lib.sh); without the harness the nodes cannot reach each other.
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +15,7 @@ while [ $# -gt 0 ]; do
     --data-dir) D="${2:?--data-dir needs a value}"; shift 2 ;;
     --foreground) FOREGROUND=1; shift ;;
     --proxy-peers) PROXY_PEERS=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
@@ -27,7 +28,8 @@ if [ -f "$D/cluster.env" ]; then
   prev_nodes=$(. "$D/cluster.env"; echo "$NODES")
   [ "$prev_nodes" = "$NODES" ] || die "$D holds a $prev_nodes-node cluster; refusing to start it with $NODES nodes"
 fi
-for i in $(seq 1 "$NODES"); do
+mapfile -t ids < <(member_ids "$D" "$NODES")
+for i in "${ids[@]}"; do
   if pid_of "$D" "$i" >/dev/null; then die "node $i of $D is already running (pid $(pid_of "$D" "$i")); stop it first: cluster-scripts/stop.sh --data-dir $D"; fi
   for p in $(client_port "$BASE_PORT" "$i") $(peer_port "$BASE_PORT" "$i"); do
     port_open "$p" && die "port $p is already in use"
@@ -35,17 +37,14 @@ for i in $(seq 1 "$NODES"); do
 done
 ensure_built
 printf 'NODES=%s\nBASE_PORT=%s\nPROXY_PEERS=%s\n' "$NODES" "$BASE_PORT" "$PROXY_PEERS" >"$D/cluster.env"
-endpoints=""
-for i in $(seq 1 "$NODES"); do
-  start_node "$D" "$i"
-  endpoints+="${endpoints:+,}127.0.0.1:$(client_port "$BASE_PORT" "$i")"
-done
-echo "$endpoints" >"$D/endpoints"
-for i in $(seq 1 "$NODES"); do
-  wait_listening "$D" "$i" 30 || { for j in $(seq 1 "$NODES"); do stop_node "$D" "$j"; done; exit 1; }
+for i in "${ids[@]}"; do start_node "$D" "$i"; done
+write_endpoints "$D"
+endpoints=$(cat "$D/endpoints")
+for i in "${ids[@]}"; do
+  wait_listening "$D" "$i" 30 || { for j in "${ids[@]}"; do stop_node "$D" "$j"; done; exit 1; }
 done
 cat <<TXT
-ordo: $NODES nodes listening (data, pids and logs in $D)
+ordo: ${#ids[@]} nodes listening (data, pids and logs in $D)
   endpoints: $endpoints
   try:   npx ordo put greeting hello --endpoints $endpoints
          npx ordo get greeting --endpoints $endpoints
@@ -53,6 +52,6 @@ ordo: $NODES nodes listening (data, pids and logs in $D)
   stop:  cluster-scripts/stop.sh --data-dir $D
 TXT
 [ -n "$FOREGROUND" ] || exit 0
-trap 'echo; echo "stopping..."; for i in $(seq 1 "$NODES"); do stop_node "$D" "$i"; done; exit 0' INT TERM
-echo "(foreground: Ctrl-C stops all $NODES nodes)"
+trap 'echo; echo "stopping..."; for i in "${ids[@]}"; do stop_node "$D" "$i"; done; exit 0' INT TERM
+echo "(foreground: Ctrl-C stops all ${#ids[@]} nodes)"
 while true; do sleep 1; done

@@ -128,10 +128,12 @@ interface StatusRow {
   commitIndex: number | null;
   appliedIndex: number | null;
   lastLogIndex: number | null;
+  firstIndex: number | null;
+  snapshotIndex: number | null;
 }
 
 function statusRow(address: string, s: Awaited<ReturnType<OrdoClient['status']>>): StatusRow {
-  if (!s) return { id: null, address, role: 'unreachable', term: null, leaderId: null, commitIndex: null, appliedIndex: null, lastLogIndex: null };
+  if (!s) return { id: null, address, role: 'unreachable', term: null, leaderId: null, commitIndex: null, appliedIndex: null, lastLogIndex: null, firstIndex: null, snapshotIndex: null };
   return {
     id: s.id,
     address,
@@ -141,12 +143,19 @@ function statusRow(address: string, s: Awaited<ReturnType<OrdoClient['status']>>
     commitIndex: s.commitIndex,
     appliedIndex: s.appliedIndex,
     lastLogIndex: s.lastLogIndex,
+    firstIndex: s.firstIndex,
+    snapshotIndex: s.snapshotIndex,
   };
 }
 
 function printTable(rows: StatusRow[]): void {
-  const head = ['ID', 'ADDRESS', 'ROLE', 'TERM', 'LEADER', 'COMMIT', 'APPLIED', 'LAST INDEX'];
-  const cells = rows.map((r) => [r.id, r.address, r.role, r.term, r.leaderId, r.commitIndex, r.appliedIndex, r.lastLogIndex].map((v) => (v === null ? '-' : String(v))));
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  for (const line of [head, ...cells]) console.log(line.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  const head = ['ID', 'ADDRESS', 'ROLE', 'TERM', 'LEADER', 'COMMIT', 'APPLIED', 'LAST INDEX', 'FIRST INDEX'];
+  const cells = rows.map((r) => [r.id, r.address, r.role, r.term, r.leaderId, r.commitIndex, r.appliedIndex, r.lastLogIndex, r.firstIndex].map((v) => (v === null ? '-' : String(v))));
+  for (const line of columns(head, cells)) console.log(line);
+}
+
+/** A table as lines: every column padded to its widest cell, two spaces apart. */
+export function columns(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((line) => line.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
 }

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { DEFAULT_ENDPOINTS, registerClientCommands } from './client-commands';
 import { registerLogCommands } from './log-commands';
+import { registerMemberCommands } from './member-commands';
 import { runServer, ServerFlags } from './server-command';
 import { checkHistoryCommand } from '../check/cli-entry';
 
@@ -21,6 +22,7 @@ program
   .option('--id <n>', 'this node\'s id (must appear in --members)')
   .option('--cluster <name>', 'cluster name; peers of another cluster are refused (default ordo)')
   .option('--members <list>', 'every member as id=clientHost:port/peerHost:port, comma-separated')
+  .option('--join', 'this node is not a bootstrap voter: --members lists the cluster\'s bootstrap members and this node; it serves once added (ordo member add)')
   .option('--listen <host:port>', 'client address to listen on (default: this member\'s client address)')
   .option('--peer-listen <host:port>', 'peer address to listen on (default: this member\'s peer address)')
   .option('--data-dir <dir>', 'where this node keeps its LevelDB')
@@ -30,11 +32,15 @@ program
   .option('--watch-progress-notify-ms <ms>', 'how often an idle etcd watch with progress_notify reports progress (etcd: 10 min)')
   .option('--key-bytes-max <n>', 'largest key accepted')
   .option('--value-bytes-max <n>', 'largest value accepted')
+  .option('--snapshot-entries <n>', 'snapshot the state and compact the log after this many applied entries (default 10000)')
+  .option('--snapshot-bytes <n>', '... or after this many bytes of applied entries (default 64 MiB)')
+  .option('--snapshot-trailing-entries <n>', 'entries kept below a snapshot for followers slightly behind (default 1000)')
   .option('--log-level <level>', 'pino log level')
   .action((flags: ServerFlags) => runServer(flags));
 
 registerClientCommands(program);
 registerLogCommands(program);
+registerMemberCommands(program);
 
 program
   .command('check-history <file>')

@@ -10,6 +10,7 @@ export interface ServerFlags {
   listen?: string;
   peerListen?: string;
   members?: string;
+  join?: boolean;
   dataDir?: string;
   tickMs?: string;
   heartbeatMs?: string;
@@ -17,6 +18,9 @@ export interface ServerFlags {
   watchProgressNotifyMs?: string;
   keyBytesMax?: string;
   valueBytesMax?: string;
+  snapshotEntries?: string;
+  snapshotBytes?: string;
+  snapshotTrailingEntries?: string;
   logLevel?: string;
 }
 
@@ -33,6 +37,7 @@ export function resolveServerConfig(flags: ServerFlags): ServerConfig {
     listen: flags.listen ?? file.listen ?? self?.clientAddress ?? '',
     peerListen: flags.peerListen ?? file.peerListen ?? self?.peerAddress ?? '',
     members,
+    join: flags.join ?? file.join ?? false,
     dataDir: flags.dataDir ?? file.dataDir ?? '',
     tickMs: num(flags.tickMs, file.tickMs) ?? serverDefaults.tickMs,
     heartbeatMs: num(flags.heartbeatMs, file.heartbeatMs) ?? serverDefaults.heartbeatMs,
@@ -41,6 +46,9 @@ export function resolveServerConfig(flags: ServerFlags): ServerConfig {
     keyBytesMax: num(flags.keyBytesMax, file.keyBytesMax) ?? serverDefaults.keyBytesMax,
     valueBytesMax: num(flags.valueBytesMax, file.valueBytesMax) ?? serverDefaults.valueBytesMax,
     maxUncommittedBytes: file.maxUncommittedBytes ?? serverDefaults.maxUncommittedBytes,
+    snapshotEntries: num(flags.snapshotEntries, file.snapshotEntries) ?? serverDefaults.snapshotEntries,
+    snapshotBytes: num(flags.snapshotBytes, file.snapshotBytes) ?? serverDefaults.snapshotBytes,
+    snapshotTrailingEntries: num(flags.snapshotTrailingEntries, file.snapshotTrailingEntries) ?? serverDefaults.snapshotTrailingEntries,
     logLevel: flags.logLevel ?? file.logLevel ?? serverDefaults.logLevel,
   });
 }

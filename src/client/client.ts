@@ -4,6 +4,9 @@ import type { ClusterClient } from '../generated/ordo/v1/Cluster';
 import type { DeleteRangeResponse__Output } from '../generated/ordo/v1/DeleteRangeResponse';
 import type { KeyValue__Output } from '../generated/ordo/v1/KeyValue';
 import type { KVClient } from '../generated/ordo/v1/KV';
+import type { Member__Output } from '../generated/ordo/v1/Member';
+import type { MemberChangeResponse__Output } from '../generated/ordo/v1/MemberChangeResponse';
+import type { MemberListResponse__Output } from '../generated/ordo/v1/MemberListResponse';
 import type { PutResponse__Output } from '../generated/ordo/v1/PutResponse';
 import type { RangeRequest } from '../generated/ordo/v1/RangeRequest';
 import type { RangeResponse__Output } from '../generated/ordo/v1/RangeResponse';
@@ -58,6 +61,18 @@ export class OrdoError extends Error {
 }
 
 const RETRYABLE = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.CANCELLED]);
+
+/** How the server refuses a membership change that is already made (or, for promote, not applicable). */
+const MEMBER_CHANGE_REFUSALS = new Set([grpc.status.ALREADY_EXISTS, grpc.status.NOT_FOUND, grpc.status.FAILED_PRECONDITION]);
+
+/** A member to add: `clientAddress` may be empty (peers only know it then). */
+export interface NewMember {
+  readonly id: number;
+  readonly peerAddress: string;
+  readonly clientAddress: string;
+  /** true: stays a learner until memberPromote; false: the server promotes it once caught up. */
+  readonly learner: boolean;
+}
 
 /**
  * A client for an ordo cluster: finds the leader (following the UNAVAILABLE + leader-address
@@ -218,6 +233,30 @@ export class OrdoClient {
     }
   }
 
+  // ---- membership ------------------------------------------------------------------------
+
+  /** The membership the first endpoint that answers knows committed (any member answers). */
+  async memberList(): Promise<MemberListResponse__Output> {
+    return this.withLeader((c, opts, cb) => c.cluster.memberList({}, opts, cb));
+  }
+
+  async memberAdd(m: NewMember): Promise<MemberChangeResponse__Output> {
+    const made = (members: readonly Member__Output[]) => members.some((x) => x.id === m.id && x.peerAddress === m.peerAddress && (m.learner || x.role === 'voter'));
+    // Without `learner` the leader holds the call until the new member has caught up and been
+    // promoted, which can take far longer than one ordinary attempt: give it the whole deadline.
+    return this.memberChange((c, opts, cb) => c.cluster.memberAdd(m, opts, cb), made, m.learner ? this.attemptTimeoutMs : this.deadlineMs);
+  }
+
+  async memberPromote(id: number): Promise<MemberChangeResponse__Output> {
+    const made = (members: readonly Member__Output[]) => members.some((x) => x.id === id && x.role === 'voter');
+    return this.memberChange((c, opts, cb) => c.cluster.memberPromote({ id }, opts, cb), made);
+  }
+
+  async memberRemove(id: number): Promise<MemberChangeResponse__Output> {
+    const made = (members: readonly Member__Output[]) => !members.some((x) => x.id === id);
+    return this.memberChange((c, opts, cb) => c.cluster.memberRemove({ id }, opts, cb), made);
+  }
+
   /** Status of one endpoint, or null when it does not answer within `timeoutMs`. */
   async status(endpoint: string, timeoutMs = 2000, withDigest = false): Promise<StatusResponse__Output | null> {
     const c = this.conn(endpoint);
@@ -244,20 +283,50 @@ export class OrdoClient {
     }
   }
 
-  private async withLeader<T>(attempt: (c: Conn, opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void): Promise<T> {
+  /**
+   * A membership change, sent to the leader like a write. It carries no session, so unlike a
+   * write its retry is not deduplicated: when an attempt timed out or broke off after it may have
+   * reached the leader, the change may be committed, and the retry is then refused as a
+   * duplicate (ALREADY_EXISTS, NOT_FOUND, or FAILED_PRECONDITION for a promote). Retrying is still
+   * safe, since a change is never applied twice; such a refusal after an attempt of unknown outcome
+   * is resolved by the committed membership: if `made` holds for it, the call succeeds with it.
+   * A refusal after definite answers only (a first attempt, or a follower naming the leader) stands.
+   */
+  private async memberChange(
+    send: (c: Conn, opts: grpc.CallOptions, cb: grpc.requestCallback<MemberChangeResponse__Output>) => void,
+    made: (members: readonly Member__Output[]) => boolean,
+    attemptTimeoutMs = this.attemptTimeoutMs,
+  ): Promise<MemberChangeResponse__Output> {
+    let outcomeUnknown = false;
+    const attempt = (c: Conn, opts: grpc.CallOptions, cb: grpc.requestCallback<MemberChangeResponse__Output>) =>
+      send(c, opts, (err, res) => {
+        if (err && RETRYABLE.has(err.code) && !leaderHint(err)) outcomeUnknown = true;
+        cb(err, res);
+      });
+    try {
+      return await this.withLeader(attempt, attemptTimeoutMs);
+    } catch (e) {
+      if (!(outcomeUnknown && e instanceof OrdoError && MEMBER_CHANGE_REFUSALS.has(e.code))) throw e;
+      const now = await this.memberList().catch(() => null); // unresolved: the refusal stands
+      if (!now || !made(now.members)) throw e;
+      return { members: now.members, configIndex: now.configIndex };
+    }
+  }
+
+  private async withLeader<T>(attempt: (c: Conn, opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void, attemptTimeoutMs = this.attemptTimeoutMs): Promise<T> {
     const deadline = Date.now() + this.deadlineMs;
     let last: grpc.ServiceError | null = null;
     for (let tries = 0; Date.now() < deadline; tries++) {
       const endpoint = this.endpoints[this.current];
       try {
-        return await callOnce<T>((opts, cb) => attempt(this.conn(endpoint), opts, cb), Math.min(deadline, Date.now() + this.attemptTimeoutMs));
+        return await callOnce<T>((opts, cb) => attempt(this.conn(endpoint), opts, cb), Math.min(deadline, Date.now() + attemptTimeoutMs));
       } catch (e) {
         const err = e as grpc.ServiceError;
         last = err;
         if (!RETRYABLE.has(err.code)) throw new OrdoError(err.code, err.details || err.message);
-        const hint = err.metadata?.get(LEADER_ADDRESS_KEY)[0];
-        if (hint && String(hint) !== endpoint) {
-          this.current = this.indexOf(String(hint)); // follow the leader at once
+        const hint = leaderHint(err);
+        if (hint && hint !== endpoint) {
+          this.current = this.indexOf(hint); // follow the leader at once
           continue;
         }
         this.current = (this.current + 1) % this.endpoints.length;
@@ -292,6 +361,12 @@ export class OrdoClient {
     }
     return c;
   }
+}
+
+/** The leader's client address a follower names when it refuses a request, if it named one. */
+function leaderHint(err: grpc.ServiceError): string | undefined {
+  const hint = err.metadata?.get(LEADER_ADDRESS_KEY)[0];
+  return hint ? String(hint) : undefined;
 }
 
 function callOnce<T>(send: (opts: grpc.CallOptions, cb: grpc.requestCallback<T>) => void, deadline: number): Promise<T> {

@@ -15,6 +15,8 @@ import type { ResponseHeader__Output } from '../generated/etcd/etcdserverpb/Resp
 import type { ResponseOp__Output } from '../generated/etcd/etcdserverpb/ResponseOp';
 import type { TxnRequest } from '../generated/etcd/etcdserverpb/TxnRequest';
 import type { TxnResponse__Output } from '../generated/etcd/etcdserverpb/TxnResponse';
+import type { CompactionRequest } from '../generated/etcd/etcdserverpb/CompactionRequest';
+import type { CompactionResponse__Output } from '../generated/etcd/etcdserverpb/CompactionResponse';
 import type { KeyValue__Output } from '../generated/etcd/mvccpb/KeyValue';
 import { etcdProto, GRPC_MESSAGE_BYTES_MAX } from '../rpc/proto';
 
@@ -174,6 +176,7 @@ interface Methods {
   readonly put: Unary<PutRequest, PutResponse__Output>;
   readonly deleteRange: Unary<DeleteRangeRequest, DeleteRangeResponse__Output>;
   readonly txn: Unary<TxnRequest, TxnResponse__Output>;
+  readonly compact: Unary<CompactionRequest, CompactionResponse__Output>;
   readonly leaseGrant: Unary<LeaseGrantRequest, LeaseGrantResponse__Output>;
   readonly leaseRevoke: Unary<LeaseRevokeRequest, LeaseRevokeResponse__Output>;
 }
@@ -188,7 +191,7 @@ function loadMethods(): Methods {
   const pb = etcdProto().etcdserverpb;
   const kv = pb.KV.service;
   const lease = pb.Lease.service;
-  return { range: kv.Range, put: kv.Put, deleteRange: kv.DeleteRange, txn: kv.Txn, leaseGrant: lease.LeaseGrant, leaseRevoke: lease.LeaseRevoke };
+  return { range: kv.Range, put: kv.Put, deleteRange: kv.DeleteRange, txn: kv.Txn, compact: kv.Compact, leaseGrant: lease.LeaseGrant, leaseRevoke: lease.LeaseRevoke };
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -273,6 +276,12 @@ export class EtcdClient {
     const compare: Compare = expect === null ? { key: k, target: 'VERSION', result: 'EQUAL', version: 0 } : { key: k, target: 'VALUE', result: 'EQUAL', value: bytes(expect) };
     const r = await this.call(rpcs().txn, { compare: [compare], success: [{ request_put: { key: k, value: bytes(value) } }] }, true);
     return { succeeded: r.succeeded, revision: rev(r.header) };
+  }
+
+  /** Discards history below `revision` (etcd's Compact): reads below it fail from now on. */
+  async compact(revision: number): Promise<{ revision: number }> {
+    const r = await this.call(rpcs().compact, { revision }, true);
+    return { revision: rev(r.header) };
   }
 
   /** A new lease of `ttlSeconds` (id 0: the server picks one). */

@@ -1,10 +1,37 @@
+import type * as grpc from '@grpc/grpc-js';
 import type { ClusterHandlers } from '../generated/ordo/v1/Cluster';
+import type { Member } from '../generated/ordo/v1/Member';
+import type { MemberChangeResponse } from '../generated/ordo/v1/MemberChangeResponse';
+import type { ConfChange, NodeId } from '../raft/core/types';
+import { MembershipChangeError } from '../raft/node/errors';
 import type { RaftNode } from '../raft/node/raft-node';
+import { encodeMemberAddress } from '../statemachine';
 import type { MemberConfig } from './config';
+import { DeadlineError, InvalidRequestError, toServiceError } from './grpc-errors';
+import type { MemberDirectory } from './member-directory';
 
-/** This node's view of itself and of the membership (`ordo status`, `ordo member list`). */
-export function clusterHandlers(node: RaftNode, self: MemberConfig, members: readonly MemberConfig[]): ClusterHandlers {
-  const addressOf = (id: number) => members.find((m) => m.id === id)?.clientAddress ?? '';
+/** Without a client deadline, a membership call waits this long (a learner may need a snapshot). */
+const DEFAULT_CHANGE_TIMEOUT_MS = 30_000;
+/** How far behind the leader's commit index a learner may be and still be promoted (etcd: "in sync"). */
+export const PROMOTE_LAG_ENTRIES_MAX = 1000;
+const POLL_MS = 50;
+/** Config entries store ids as u32 (src/raft/core/membership.ts). */
+const MEMBER_ID_MAX = 0xffff_ffff;
+const ADDRESS = /^[^:\s/,=]+:(\d{1,5})$/;
+
+/**
+ * This node's view of itself and of the membership (`ordo status`, `ordo member ...`).
+ * Changes are single-server (dissertation 4.1, one at a time, enforced by the core) and answered
+ * only once the new configuration is committed and applied here; a follower answers UNAVAILABLE
+ * naming the leader. Adding a voter is done the safe way round: as a learner first, promoted
+ * only once it has caught up, so the cluster never waits on a voter that is still downloading.
+ */
+export function clusterHandlers(node: RaftNode, self: MemberConfig, directory: MemberDirectory): ClusterHandlers {
+  const fail = <T>(cb: grpc.sendUnaryData<T>, e: unknown) => cb(toServiceError(e, (id) => directory.clientAddress(id)), null);
+  const changed = (): MemberChangeResponse => {
+    const s = node.status();
+    return { members: listed(node, directory), configIndex: s.configIndex };
+  };
   return {
     Status(call, cb) {
       const s = node.status();
@@ -14,23 +41,121 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, members: rea
         role: s.role === 'precandidate' ? 'candidate' : s.role,
         term: s.term,
         leaderId: s.leaderId,
-        leaderAddress: addressOf(s.leaderId),
+        leaderAddress: directory.clientAddress(s.leaderId) ?? '',
         commitIndex: s.commitIndex,
         appliedIndex: node.stateMachine.appliedIndex,
         lastLogIndex: s.lastLogIndex,
         stateDigest: call.request.withDigest ? node.stateMachine.stateDigest() : '',
         logDigest: call.request.withDigest ? node.committedLogDigest() : '',
+        firstIndex: s.firstIndex,
+        snapshotIndex: s.snapshotIndex,
       });
     },
     MemberList(_call, cb) {
-      cb(null, { members: members.map((m) => ({ id: m.id, clientAddress: m.clientAddress, peerAddress: m.peerAddress, role: 'voter' })) });
+      const s = node.status();
+      cb(null, { members: listed(node, directory), leaderId: s.leaderId, configIndex: s.configIndex, commitIndex: s.commitIndex });
     },
-    MemberAdd: unimplemented,
-    MemberPromote: unimplemented,
-    MemberRemove: unimplemented,
+    MemberAdd(call, cb) {
+      const deadline = deadlineOf(call);
+      const r = call.request;
+      (async () => {
+        const id = memberId(r.id);
+        const peerAddress = address('peer_address', r.peerAddress, true);
+        const clientAddress = address('client_address', r.clientAddress, false);
+        if (node.stateMachine.memberRemoved(id)) {
+          throw new MembershipChangeError('id_removed', `node ${id} was removed from this cluster and its id cannot be reused (a server that forgot its votes could vote twice in one term); add it under a new id`);
+        }
+        const clash = directory.list(node.status().config).find((m) => m.peerAddress === peerAddress);
+        if (clash && clash.id !== id) throw new InvalidRequestError(`peer_address ${peerAddress} is already node ${clash.id}'s`);
+        await change(node, { type: 'addLearner', id }, deadline, encodeMemberAddress({ peerAddress, clientAddress }));
+        if (!r.learner) {
+          await waitCaughtUp(node, id, deadline);
+          await change(node, { type: 'promote', id }, deadline);
+        }
+        return changed();
+      })().then((res) => cb(null, res), (e: unknown) => fail(cb, e));
+    },
+    MemberPromote(call, cb) {
+      const deadline = deadlineOf(call);
+      (async () => {
+        const id = memberId(call.request.id);
+        const lag = learnerLag(node, id);
+        if (lag !== null && lag > PROMOTE_LAG_ENTRIES_MAX) {
+          throw new MembershipChangeError('not_caught_up', `node ${id} is ${lag} entries behind the leader; promote it once it has caught up (at most ${PROMOTE_LAG_ENTRIES_MAX} behind)`);
+        }
+        await change(node, { type: 'promote', id }, deadline);
+        return changed();
+      })().then((res) => cb(null, res), (e: unknown) => fail(cb, e));
+    },
+    MemberRemove(call, cb) {
+      const deadline = deadlineOf(call);
+      (async () => {
+        await change(node, { type: 'removeNode', id: memberId(call.request.id) }, deadline);
+        return changed();
+      })().then((res) => cb(null, res), (e: unknown) => fail(cb, e));
+    },
   };
 }
 
-function unimplemented(_call: unknown, cb: (e: { code: number; details: string }) => void): void {
-  cb({ code: 12, details: 'membership changes are not wired yet' });
+function listed(node: RaftNode, directory: MemberDirectory): Member[] {
+  const s = node.status();
+  const match = new Map(s.progress.map((p) => [p.id, p.match]));
+  if (s.role === 'leader') match.set(s.id, s.lastLogIndex);
+  return directory.list(s.committedConfig).map((m) => ({ ...m, isLeader: m.id === s.leaderId, matchIndex: match.get(m.id) ?? 0 }));
+}
+
+/** Proposes one change and waits until it is committed and applied on this node. */
+async function change(node: RaftNode, ch: ConfChange, deadline: number, context?: Uint8Array): Promise<void> {
+  const { index, term } = node.proposeConfChange(ch, context);
+  const applied = node.waitEntry(index, term);
+  const left = deadline - Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`${ch.type} of node ${ch.id} was proposed at index ${index} but had not committed by the deadline; check \`ordo member list\``)), left);
+  });
+  try {
+    await Promise.race([applied, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How many entries the learner `id` is behind the commit index (null: not known here). */
+function learnerLag(node: RaftNode, id: NodeId): number | null {
+  const s = node.status();
+  const pr = s.progress.find((p) => p.id === id);
+  return pr ? Math.max(0, s.commitIndex - pr.match) : null;
+}
+
+async function waitCaughtUp(node: RaftNode, id: NodeId, deadline: number): Promise<void> {
+  for (;;) {
+    const lag = learnerLag(node, id);
+    if (lag !== null && lag <= PROMOTE_LAG_ENTRIES_MAX) return;
+    if (Date.now() + POLL_MS > deadline) {
+      throw new DeadlineError(`node ${id} was added as a learner but has not caught up (${lag ?? 'unknown'} entries behind); promote it later with \`ordo member promote ${id}\``);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+function memberId(raw: number): NodeId {
+  if (!Number.isSafeInteger(raw) || raw < 1 || raw > MEMBER_ID_MAX) throw new InvalidRequestError(`id must be 1..${MEMBER_ID_MAX}, got ${raw}`);
+  return raw;
+}
+
+function address(field: string, raw: string, required: boolean): string {
+  if (!raw) {
+    if (required) throw new InvalidRequestError(`${field} is required (host:port)`);
+    return '';
+  }
+  const m = ADDRESS.exec(raw);
+  const port = m ? Number(m[1]) : 0;
+  if (!m || port < 1 || port > 65535) throw new InvalidRequestError(`${field} must be host:port with a port 1..65535, got "${raw}"`);
+  return raw;
+}
+
+function deadlineOf(call: { getDeadline(): grpc.Deadline }): number {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : Number(d);
+  return Number.isFinite(ms) && ms > 0 ? ms : Date.now() + DEFAULT_CHANGE_TIMEOUT_MS;
 }

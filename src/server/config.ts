@@ -16,6 +16,11 @@ export interface ServerConfig {
   readonly listen: string;
   readonly peerListen: string;
   readonly members: readonly MemberConfig[];
+  /**
+   * This node is not one of the bootstrap voters (`members` minus itself are): it joins a running
+   * cluster and serves once a member adds it (`ordo member add`, `cluster-scripts/node.sh add`).
+   */
+  readonly join: boolean;
   readonly dataDir: string;
   readonly tickMs: number;
   readonly heartbeatMs: number;
@@ -25,6 +30,12 @@ export interface ServerConfig {
   readonly keyBytesMax: number;
   readonly valueBytesMax: number;
   readonly maxUncommittedBytes: number;
+  /** Take a snapshot (and compact the log) after this many applied entries... */
+  readonly snapshotEntries: number;
+  /** ... or this many bytes of applied entries, whichever comes first. */
+  readonly snapshotBytes: number;
+  /** Entries kept below a snapshot so a follower slightly behind catches up from the log. */
+  readonly snapshotTrailingEntries: number;
   readonly logLevel: string;
 }
 
@@ -39,6 +50,9 @@ export const serverDefaults = {
   keyBytesMax: 4096,
   valueBytesMax: 1 << 20,
   maxUncommittedBytes: 64 << 20,
+  snapshotEntries: 10_000,
+  snapshotBytes: 64 << 20,
+  snapshotTrailingEntries: 1000,
   logLevel: 'info',
 } as const;
 
@@ -60,7 +74,11 @@ export function validateConfig(c: ServerConfig): ServerConfig {
     const v = c[field];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new ConfigError(`${field} must be a positive integer, got ${String(v)}`);
   };
-  (['id', 'tickMs', 'heartbeatMs', 'electionMs', 'watchProgressNotifyMs', 'keyBytesMax', 'valueBytesMax', 'maxUncommittedBytes'] as const).forEach(positive);
+  (['id', 'tickMs', 'heartbeatMs', 'electionMs', 'watchProgressNotifyMs', 'keyBytesMax', 'valueBytesMax', 'maxUncommittedBytes', 'snapshotEntries', 'snapshotBytes'] as const).forEach(positive);
+  if (!Number.isSafeInteger(c.snapshotTrailingEntries) || c.snapshotTrailingEntries < 0) {
+    throw new ConfigError(`snapshotTrailingEntries must be a non-negative integer, got ${String(c.snapshotTrailingEntries)}`);
+  }
+  if (c.join && c.members.length < 2) throw new ConfigError('join needs the cluster\'s bootstrap members in members, besides this node');
   if (!c.dataDir) throw new ConfigError('data-dir is required');
   if (!/^[^:\s]+:\d+$/.test(c.listen)) throw new ConfigError(`listen must be host:port, got "${c.listen}"`);
   if (!/^[^:\s]+:\d+$/.test(c.peerListen)) throw new ConfigError(`peer-listen must be host:port, got "${c.peerListen}"`);

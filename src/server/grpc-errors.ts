@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { LeaderTransferError, LeadershipLostError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from '../raft/node/errors';
+import { LeaderTransferError, LeadershipLostError, MembershipChangeError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from '../raft/node/errors';
 import type { ApplyError } from '../statemachine';
 
 /** Metadata keys a client library reads to follow the leader. */
@@ -19,6 +19,20 @@ export const REJECTION_CODES = {
   invalid_argument: grpc.status.INVALID_ARGUMENT,
 } as const;
 
+const MEMBERSHIP_CODES: Record<MembershipChangeError['code'], grpc.status> = {
+  already_member: grpc.status.ALREADY_EXISTS,
+  not_member: grpc.status.NOT_FOUND,
+  invalid_id: grpc.status.INVALID_ARGUMENT,
+  config_change_pending: grpc.status.FAILED_PRECONDITION,
+  not_learner: grpc.status.FAILED_PRECONDITION,
+  last_voter: grpc.status.FAILED_PRECONDITION,
+  not_caught_up: grpc.status.FAILED_PRECONDITION,
+  id_removed: grpc.status.FAILED_PRECONDITION,
+};
+
+/** The call's deadline passed while the server waited; `message` says what is known of the outcome. */
+export class DeadlineError extends Error {}
+
 export type AddressOf = (id: number) => string | undefined;
 
 /** The one place where errors become gRPC statuses (STYLE.md: typed errors, mapped once). */
@@ -32,6 +46,8 @@ export function toServiceError(e: unknown, addressOf: AddressOf): Partial<grpc.S
     return { code: grpc.status.UNAVAILABLE, details, metadata };
   }
   if (e instanceof InvalidRequestError) return { code: grpc.status.INVALID_ARGUMENT, details: e.message };
+  if (e instanceof MembershipChangeError) return { code: MEMBERSHIP_CODES[e.code], details: e.message };
+  if (e instanceof DeadlineError) return { code: grpc.status.DEADLINE_EXCEEDED, details: e.message };
   if (e instanceof OverloadedError) return { code: grpc.status.RESOURCE_EXHAUSTED, details: e.message };
   if (e instanceof ProposalDroppedError || e instanceof LeadershipLostError || e instanceof LeaderTransferError || e instanceof NodeStoppedError) {
     return { code: grpc.status.UNAVAILABLE, details: e.message };

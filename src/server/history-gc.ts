@@ -16,6 +16,7 @@ const PAGE = 1000;
 export class HistoryGc {
   private done = 0;
   private running = false;
+  private generation = 0;
   private stopped = false;
   private unsubscribe: () => void = () => undefined;
 
@@ -35,6 +36,10 @@ export class HistoryGc {
   }
 
   private kick(): void {
+    if (this.node.stateGeneration !== this.generation) {
+      this.generation = this.node.stateGeneration;
+      this.done = 0; // a snapshot replaced the state: its garbage is unknown
+    }
     const target = this.node.stateMachine.compactRevision;
     if (this.running || this.stopped || target <= this.done) return;
     this.running = true;
@@ -53,12 +58,13 @@ export class HistoryGc {
 
   private async pass(target: number): Promise<void> {
     const started = Date.now();
+    const generation = this.generation;
     await this.node.stateDurable(this.node.stateMachine.appliedIndex);
     let deleted = 0;
     const changes = changeRecordsBelow(target);
     for (;;) {
       const rows = await this.node.scanStateMachine(changes.gte, changes.lt, PAGE);
-      await this.node.deleteUnreachable(rows.map(([k]) => k));
+      await this.node.deleteUnreachable(rows.map(([k]) => k), generation);
       deleted += rows.length;
       if (rows.length < PAGE || this.stopped) break;
     }
@@ -68,7 +74,7 @@ export class HistoryGc {
     for (;;) {
       const rows = await this.node.scanStateMachine(from, history.lt, PAGE);
       const garbage = gc.push(rows);
-      await this.node.deleteUnreachable(garbage);
+      await this.node.deleteUnreachable(garbage, generation);
       deleted += garbage.length;
       if (rows.length < PAGE || this.stopped) break;
       from = successor(rows[rows.length - 1]![0]);

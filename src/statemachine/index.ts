@@ -43,6 +43,7 @@ export { defaultStateMachineConfig, StateMachineConfigError, type StateMachineCo
 export { prefixEnd, RANGE_END_ALL, rangeContains } from './key-range';
 export { groupNameProblem, TOPIC_NAME_CHARS_MAX, topicNameProblem, validateCommand, validateRangeOp } from './validate';
 export { Fnv1a64 } from './digest';
+export { decodeMemberAddress, encodeMemberAddress, MemberAddressDecodeError, type MemberAddress, type MemberInfo } from './members';
 export type { StateMutations } from './mutations';
 export { RecordDecodeError } from './record-error';
 export {

@@ -9,6 +9,7 @@
  *   "k" key                      -> v2 createRevision modRevision version lease value...  (KV pair)
  *   "l" id:be64                  -> v1 ttlSeconds                                    (lease)
  *   "m"                          -> v3 revision maxStampMs compactRevision nextLeaseId logDigest:8 (meta)
+ *   "n" id:be64                  -> v1 peerAddress:str clientAddress:str  (member, see members.ts)
  *   "s" clientId                 -> v2 lastSeq lastUsedMs outcome   (session, see response-codec.ts)
  *   "t" topic                    -> v1 policy earliestOffset nextOffset records bytes  (topic)
  *   "z" topic 0x00 offset:be64   -> v1 size                (retained topic: size of one record)
@@ -29,6 +30,7 @@ import { readPolicy, writePolicy } from './command-codec';
 import { Fnv1a64 } from './digest';
 import { checkLazyRecord } from './log-records';
 import { RecordDecodeError } from './record-error';
+import { readMemberAddress, writeMemberAddress, type MemberAddress, type MemberInfo } from './members';
 import type { KeyValue, LeaseInfo, TopicInfo } from './results';
 import { readOutcome, writeOutcome } from './response-codec';
 import type { GroupOffset } from './consumer-offsets';
@@ -48,6 +50,7 @@ const PREFIX_COMPACT_INDEX = 0x69; // 'i'
 const PREFIX_KV = 0x6b; // 'k'
 const PREFIX_LEASE = 0x6c; // 'l'
 const PREFIX_META = 0x6d; // 'm'
+const PREFIX_MEMBER = 0x6e; // 'n'
 const PREFIX_SESSION = 0x73; // 's'
 const PREFIX_TOPIC = 0x74; // 't'
 const PREFIX_SIZE = 0x7a; // 'z'
@@ -73,6 +76,7 @@ export type DecodedRecord =
   | { readonly kind: 'kv'; readonly kv: KeyValue }
   | { readonly kind: 'lease'; readonly lease: LeaseInfo }
   | { readonly kind: 'session'; readonly session: SessionEntry }
+  | { readonly kind: 'member'; readonly member: MemberInfo }
   | { readonly kind: 'topic'; readonly topic: TopicInfo }
   | { readonly kind: 'groupOffset'; readonly group: string; readonly topic: string; readonly offset: number }
   | { readonly kind: 'compactKey'; readonly topic: string; readonly key: Uint8Array; readonly offset: number; readonly size: number }
@@ -87,8 +91,17 @@ export function kvRecordKey(key: Uint8Array): Uint8Array {
 }
 
 export function leaseRecordKey(id: number): Uint8Array {
+  return idRecordKey(PREFIX_LEASE, id);
+}
+
+export function memberRecordKey(id: number): Uint8Array {
+  return idRecordKey(PREFIX_MEMBER, id);
+}
+
+/** Big-endian, so byte order is id order. */
+function idRecordKey(prefix: number, id: number): Uint8Array {
   const key = new Uint8Array(1 + U64_BYTES);
-  key[0] = PREFIX_LEASE;
+  key[0] = prefix;
   writeU64BE(key, 1, id);
   return key;
 }
@@ -129,6 +142,10 @@ export function encodeKvRecord(kv: KeyValue): Uint8Array {
 
 export function encodeLeaseRecord(ttlSeconds: number): Uint8Array {
   return new ByteWriter().u8(RECORD_FORMAT_VERSION).uvarint(ttlSeconds).finish();
+}
+
+export function encodeMemberRecord(address: MemberAddress): Uint8Array {
+  return writeMemberAddress(new ByteWriter().u8(RECORD_FORMAT_VERSION), address).finish();
 }
 
 export function encodeSessionRecord(entry: SessionEntry): Uint8Array {
@@ -181,6 +198,7 @@ export function decodeRecord(key: Uint8Array, value: Uint8Array): DecodedRecord 
   if (version !== RECORD_FORMAT_VERSION) throw new RecordDecodeError(`unsupported record version ${version}`);
   let decoded: DecodedRecord | null = null;
   if (kind === PREFIX_LEASE) decoded = decodeLease(r, id);
+  else if (kind === PREFIX_MEMBER) decoded = decodeMember(r, id);
   else if (kind === PREFIX_TOPIC) decoded = decodeTopicMeta(r, id);
   else if (kind === PREFIX_GROUP) decoded = decodeGroupOffset(r, id);
   else if (kind === PREFIX_COMPACT_INDEX) decoded = decodeCompactIndex(r, id);
@@ -217,10 +235,21 @@ function decodeKv(r: ByteReader, key: Uint8Array, formatVersion: number): Decode
 }
 
 function decodeLease(r: ByteReader, id: Uint8Array): DecodedRecord | null {
+  const leaseId = readRecordId(id, 'lease');
+  return leaseId === null ? null : { kind: 'lease', lease: { id: leaseId, ttlSeconds: r.uvarint() } };
+}
+
+function decodeMember(r: ByteReader, id: Uint8Array): DecodedRecord | null {
+  const memberId = readRecordId(id, 'member');
+  return memberId === null ? null : { kind: 'member', member: { id: memberId, ...readMemberAddress(r) } };
+}
+
+/** The id of an idRecordKey (null: not one); throws on an id outside 1..2^53-1. */
+function readRecordId(id: Uint8Array, what: string): number | null {
   if (id.length !== U64_BYTES) return null;
-  const leaseId = readU64BE(id, 0);
-  if (leaseId === null || leaseId < 1) throw new RecordDecodeError('lease record key with an id outside 1..2^53-1');
-  return { kind: 'lease', lease: { id: leaseId, ttlSeconds: r.uvarint() } };
+  const value = readU64BE(id, 0);
+  if (value === null || value < 1) throw new RecordDecodeError(`${what} record key with an id outside 1..2^53-1`);
+  return value;
 }
 
 function decodeSession(r: ByteReader, id: Uint8Array, formatVersion: number): DecodedRecord {
@@ -288,13 +317,14 @@ export interface DecodedState {
   readonly kvs: KeyValue[];
   readonly leases: LeaseInfo[];
   readonly sessions: SessionEntry[];
+  readonly members: MemberInfo[];
   readonly topics: { topics: TopicInfo[]; compactKeys: Array<TopicRecordsLoaded['compactKeys'][number]>; sizes: Array<TopicRecordsLoaded['sizes'][number]> };
   readonly groupOffsets: GroupOffset[];
 }
 
 /** Sorts records by kind; throws RecordDecodeError on a corrupt one. Lazy records are checked and dropped. */
 export function decodeRecords(records: Iterable<[Uint8Array, Uint8Array]>): DecodedState {
-  const d: DecodedState = { meta: null, kvs: [], leases: [], sessions: [], topics: { topics: [], compactKeys: [], sizes: [] }, groupOffsets: [] };
+  const d: DecodedState = { meta: null, kvs: [], leases: [], sessions: [], members: [], topics: { topics: [], compactKeys: [], sizes: [] }, groupOffsets: [] };
   for (const [key, value] of records) {
     const rec = decodeRecord(key, value);
     switch (rec.kind) {
@@ -309,6 +339,9 @@ export function decodeRecords(records: Iterable<[Uint8Array, Uint8Array]>): Deco
         break;
       case 'session':
         d.sessions.push(rec.session);
+        break;
+      case 'member':
+        d.members.push(rec.member);
         break;
       case 'topic':
         d.topics.topics.push(rec.topic);

@@ -1,5 +1,6 @@
 /** What applying a command or serving a read returns. Plain data, as in etcd's responses. */
 
+import type { ConfChange } from '../raft/core/types';
 import type { TopicPolicy } from './command';
 
 /** One key's current state, with etcd's revision bookkeeping. */
@@ -126,7 +127,7 @@ export type CommandOutcome =
   | { readonly revision: number; readonly rejection: Rejection };
 
 export type ApplyError =
-  /** The entry's data is not a command; nothing but the applied index changed. */
+  /** The entry's data is not a command (or not a config entry); nothing but the applied index changed. */
   | { readonly code: 'decode_error'; readonly reason: string }
   /** The command decoded but breaks a limit or rule (validate.ts); nothing was applied. */
   | { readonly code: 'invalid_command'; readonly reason: string }
@@ -145,6 +146,8 @@ export type ApplyErrorCode = ApplyError['code'];
 /** `revision` is always the store revision the client should see for this entry. */
 export type ApplyResult =
   | { readonly kind: 'noop'; readonly index: number; readonly revision: number }
+  /** A membership change (the Raft core already acts on it); it writes no KV key. */
+  | { readonly kind: 'config'; readonly index: number; readonly revision: number; readonly change: ConfChange }
   | {
       readonly kind: 'ok';
       readonly index: number;

@@ -7,13 +7,14 @@
  * results, the same persisted records and the same stateDigest() on every replica.
  *
  * Two kinds of records leave through takeMutations(): the in-memory state's (KV pairs, leases,
- * sessions, topic metadata, consumer offsets, compaction index, retained sizes, meta), which
- * restore() reads back, and lazy records (topic records, the KV change log, the KV history),
- * which are written once and never held in memory: readers scan them from storage. Their content
- * enters stateDigest() through a running hash over every lazy mutation in apply order, kept in
- * the meta record.
+ * sessions, member addresses, topic metadata, consumer offsets, compaction index, retained
+ * sizes, meta), which restore() reads back, and lazy records (topic records, the KV change log,
+ * the KV history), which are written once and never held in memory: readers scan them from
+ * storage. Their content enters stateDigest() through a running hash over every lazy mutation
+ * in apply order, kept in the meta record.
  */
 
+import { ConfigEntryDecodeError } from '../raft/core/membership';
 import type { Entry } from '../raft/core/types';
 import { applyOp, LEASE_NOT_FOUND, type KvContext } from './apply-op';
 import { ByteWriter } from './binary';
@@ -26,6 +27,7 @@ import { Fnv1a64 } from './digest';
 import { INITIAL_REVISION, KvStore } from './kv-store';
 import { LeaseTable } from './leases';
 import { changeRecordKey, encodeChangeRecord, historyRecordKey, lazyPrefixes, type KvChange } from './log-records';
+import { decodeMembershipEntry, MemberAddressDecodeError, MemberBook, REMOVED_MEMBER, type MemberAddress, type MemberInfo, type MembershipEntry } from './members';
 import { PendingMutations, type StateMutations } from './mutations';
 import {
   compactIndexKey,
@@ -33,12 +35,14 @@ import {
   encodeCompactIndexRecord,
   encodeKvRecord,
   encodeLeaseRecord,
+  encodeMemberRecord,
   encodeMetaRecord,
   encodeRetainedSizeRecord,
   encodeSessionRecord,
   encodeTopicMetaRecord,
   kvRecordKey,
   leaseRecordKey,
+  memberRecordKey,
   META_RECORD_KEY,
   type MetaState,
   RecordDecodeError,
@@ -95,6 +99,7 @@ export class StateMachine {
   private kv: KvStore;
   private leaseTable = new LeaseTable();
   private sessions: SessionTable;
+  private members = new MemberBook();
   private topics: TopicTable;
   private offsets: ConsumerOffsets;
   private applied = 0;
@@ -164,6 +169,7 @@ export class StateMachine {
     sm.compacted = meta.compactRevision;
     sm.nextLeaseId = meta.nextLeaseId;
     sm.sessions = SessionTable.load(d.sessions, sm.config, sm.onSessionChange);
+    sm.members = MemberBook.load(d.members);
     sm.topics = TopicTable.load(d.topics, sm.config.topicsMax, sm.sink);
     const topics = sm.topics;
     sm.offsets = ConsumerOffsets.load(d.groupOffsets, sm.config, (t) => topics.info(t), sm.sink.put);
@@ -206,6 +212,21 @@ export class StateMachine {
     return this.leaseTable.size;
   }
 
+  /** Where member `id` lives, if it was added with its addresses (see members.ts). */
+  memberAddress(id: number): MemberAddress | undefined {
+    return this.members.get(id);
+  }
+
+  /** Every member whose addresses are known, sorted by id. */
+  memberAddresses(): MemberInfo[] {
+    return this.members.list();
+  }
+
+  /** Whether `id` was removed from the cluster at some point: ids are never reused (members.ts). */
+  memberRemoved(id: number): boolean {
+    return this.members.wasRemoved(id);
+  }
+
   /** A topic's metadata, or undefined if there is no such topic. */
   topicInfo(topic: string): TopicInfo | undefined {
     return this.topics.info(topic);
@@ -237,6 +258,7 @@ export class StateMachine {
       throw new Error(`StateMachine.apply: entry ${entry.index} does not follow applied index ${this.applied}`);
     }
     this.applied = entry.index;
+    if (entry.type === 'config') return this.applyConfig(entry);
     // A new leader's noop (Raft 5.4.2) and an empty proposal carry no command.
     if (entry.type === 'noop' || entry.data.length === 0) return { kind: 'noop', index: entry.index, revision: this.revision };
 
@@ -244,8 +266,7 @@ export class StateMachine {
     try {
       cmd = decodeCommand(entry.data);
     } catch (err) {
-      if (!(err instanceof CommandDecodeError)) throw err;
-      return this.failure(entry.index, { code: 'decode_error', reason: err.message });
+      return this.decodeFailure(entry.index, err);
     }
     const before = this.meta();
     this.logDigestMoved = false;
@@ -287,12 +308,13 @@ export class StateMachine {
    * (scan the lazyRecordPrefixes() ranges).
    */
   snapshotRecords(): Array<[Uint8Array, Uint8Array]> {
-    // Built in key order, one record kind (first key byte) after the other: g i k l m s t z.
+    // Built in key order, one record kind (first key byte) after the other: g i k l m n s t z.
     const records = this.offsets.records();
     for (const [topic, e] of this.topics.compactEntries()) records.push([compactIndexKey(topic, e.key), encodeCompactIndexRecord(e.offset, e.size)]);
     for (const kv of this.kv.entries()) records.push([kvRecordKey(kv.key), encodeKvRecord(kv)]);
     for (const lease of this.leaseTable.list()) records.push([leaseRecordKey(lease.id), encodeLeaseRecord(lease.ttlSeconds)]);
     records.push([META_RECORD_KEY, encodeMetaRecord(this.meta())]);
+    for (const { id, ...address } of this.members.records()) records.push([memberRecordKey(id), encodeMemberRecord(address)]);
     const sessions: Array<[Uint8Array, Uint8Array]> = this.sessions
       .entries()
       .map((s) => [sessionRecordKey(s.clientId), encodeSessionRecord(s)]);
@@ -311,6 +333,36 @@ export class StateMachine {
     const hash = new Fnv1a64().update(new ByteWriter().uvarint(this.applied).finish());
     for (const [key, value] of this.snapshotRecords()) hash.update(new ByteWriter().bytes(key).bytes(value).finish());
     return hash.hex();
+  }
+
+  /**
+   * The Raft core acted on a membership change as soon as it reached the log (dissertation 4.1);
+   * here it only keeps the address book: an added learner's context names its addresses (no
+   * context: nothing to record), a removed member leaves a tombstone (its id is never reused), a
+   * promotion changes nothing. No KV key is written, so the revision stays.
+   */
+  private applyConfig(entry: Entry): ApplyResult {
+    let decoded: MembershipEntry;
+    try {
+      decoded = decodeMembershipEntry(entry.data);
+    } catch (err) {
+      return this.decodeFailure(entry.index, err);
+    }
+    const { change, address } = decoded;
+    if (change.type === 'addLearner' && address !== null) {
+      this.members.set(change.id, address);
+      this.pending.put(memberRecordKey(change.id), encodeMemberRecord(address));
+    } else if (change.type === 'removeNode') {
+      this.members.set(change.id, REMOVED_MEMBER);
+      this.pending.put(memberRecordKey(change.id), encodeMemberRecord(REMOVED_MEMBER));
+    }
+    return { kind: 'config', index: entry.index, revision: this.revision, change };
+  }
+
+  /** Malformed entry data is answered with decode_error, like any refusal; any other error is a bug. */
+  private decodeFailure(index: number, err: unknown): ApplyResult {
+    if (!(err instanceof CommandDecodeError || err instanceof ConfigEntryDecodeError || err instanceof MemberAddressDecodeError)) throw err;
+    return this.failure(index, { code: 'decode_error', reason: err.message });
   }
 
   private applyCommand(cmd: Command, index: number): ApplyResult {

@@ -4,7 +4,7 @@
  * must not disrupt the cluster (4.2.3). Each rule the core enforces is also shown broken by its
  * `unsafe` mutation where one exists.
  */
-import { applyChange, decodeConfigEntry, encodeConfigEntry, makeConfig } from '../../src/raft/core/membership';
+import { applyChange, ConfigEntryDecodeError, decodeConfigEntry, encodeConfigEntry, makeConfig } from '../../src/raft/core/membership';
 import type { ConfChange, NodeId } from '../../src/raft/core/types';
 import { and, bytes, from, msg, Network, newCore, initialState, ofType, to, type } from './harness';
 
@@ -21,6 +21,13 @@ function cluster(n: number, voters: NodeId[], opts: object = plain): Network {
   const net = Network.withBootstrap(Array.from({ length: n }, (_, i) => i + 1), voters, opts);
   net.electLeader(voters[0]);
   return net;
+}
+
+/** Big-endian u32 words, as a config entry is written. */
+function words(...ws: number[]): Uint8Array {
+  const out = new Uint8Array(4 * ws.length);
+  ws.forEach((w, i) => new DataView(out.buffer).setUint32(4 * i, w));
+  return out;
 }
 
 /** Adds `id` as a learner and lets everything settle. */
@@ -355,9 +362,60 @@ describe('4.2.2: removing servers', () => {
 describe('configuration entries and snapshots', () => {
   it('a config entry carries the change and the whole resulting configuration', () => {
     const data = encodeConfigEntry({ type: 'promote', id: 4 }, makeConfig([1, 2, 3, 4], [6]));
-    expect(decodeConfigEntry(data)).toEqual({ change: { type: 'promote', id: 4 }, config: makeConfig([1, 2, 3, 4], [6]) });
-    expect(() => decodeConfigEntry(bytes('garbage!'))).toThrow();
-    expect(() => decodeConfigEntry(data.subarray(0, data.length - 4))).toThrow();
+    expect(decodeConfigEntry(data)).toEqual({ change: { type: 'promote', id: 4 }, config: makeConfig([1, 2, 3, 4], [6]), context: new Uint8Array(0) });
+    expect(() => decodeConfigEntry(bytes('garbage!'))).toThrow(ConfigEntryDecodeError);
+    expect(() => decodeConfigEntry(data.subarray(0, data.length - 4))).toThrow(ConfigEntryDecodeError);
+  });
+
+  it('a config entry carries an opaque context after the learners, unpadded', () => {
+    const context = bytes('h4:7000');
+    const data = encodeConfigEntry({ type: 'addLearner', id: 4 }, makeConfig([1, 2, 3], [4]), context);
+    expect(data.length).toBe(4 * 10 + 7);
+    expect(decodeConfigEntry(data)).toEqual({ change: { type: 'addLearner', id: 4 }, config: makeConfig([1, 2, 3], [4]), context });
+    const odd = encodeConfigEntry({ type: 'removeNode', id: 2 }, makeConfig([1]), Uint8Array.of(7, 8, 9));
+    expect(decodeConfigEntry(odd).context).toEqual(Uint8Array.of(7, 8, 9));
+  });
+
+  it('a version 1 entry (before contexts) still decodes, with an empty context', () => {
+    const v1 = words(1, 2, 4, 4, 1, 2, 3, 4, 1, 6); // promote 4: voters [1,2,3,4], learners [6]
+    expect(decodeConfigEntry(v1)).toEqual({ change: { type: 'promote', id: 4 }, config: makeConfig([1, 2, 3, 4], [6]), context: new Uint8Array(0) });
+    expect(() => decodeConfigEntry(words(1, 2, 4, 1, 1, 0, 0))).toThrow(/4 trailing bytes/);
+    expect(() => decodeConfigEntry(words(3, 2, 4, 1, 1, 0, 0))).toThrow(/version 3/);
+  });
+
+  it('a context length beyond the entry, or bytes after the context, are refused', () => {
+    const data = encodeConfigEntry({ type: 'addLearner', id: 4 }, makeConfig([1], [4]), bytes('ctx'));
+    const lengthAt = data.length - 3 - 4;
+    const tooLong = data.slice();
+    new DataView(tooLong.buffer).setUint32(lengthAt, 4);
+    expect(() => decodeConfigEntry(tooLong)).toThrow(/context of 4 bytes in 3/);
+    const huge = data.slice();
+    new DataView(huge.buffer).setUint32(lengthAt, 0xffff_ffff);
+    expect(() => decodeConfigEntry(huge)).toThrow(ConfigEntryDecodeError);
+    expect(() => decodeConfigEntry(Uint8Array.of(...data, 0))).toThrow(/1 trailing bytes/);
+    expect(() => decodeConfigEntry(data.subarray(0, data.length - 1))).toThrow(ConfigEntryDecodeError);
+  });
+
+  it('a member count beyond the entry is refused before anything is allocated', () => {
+    expect(() => decodeConfigEntry(words(2, 1, 4, 0xffff_ffff, 1))).toThrow(/4294967295 voters in 4 bytes/);
+    expect(() => decodeConfigEntry(words(2, 1, 4, 1, 1, 3, 4, 0))).toThrow(/3 learners in 8 bytes/);
+  });
+
+  it('proposeConfChange stores the context in the entry every node applies', () => {
+    const net = cluster(4, [1, 2, 3]);
+    const context = bytes('addresses of 4');
+    expect(net.node(1).proposeConfChange({ type: 'addLearner', id: 4 }, context).ok).toBe(true);
+    net.deliverAll();
+    change(net, 1, { type: 'promote', id: 4 });
+    net.tick(1);
+    net.deliverAll();
+    for (const id of [1, 2, 3, 4]) {
+      const configs = net.applied.get(id)!.filter((e) => e.type === 'config').map((e) => decodeConfigEntry(e.data));
+      expect(configs.map((c) => [c.change.type, c.context])).toEqual([
+        ['addLearner', context],
+        ['promote', new Uint8Array(0)],
+      ]);
+    }
   });
 
   it('a snapshot records the configuration as of its index, not the latest', () => {

@@ -1,6 +1,7 @@
 import { entryKey, KEY_APPLIED_INDEX, KEY_FORMAT_VERSION, KEY_HARD_STATE } from '../../src/raft/storage/keys';
 import { encodeFormatVersion, encodeHardState } from '../../src/raft/storage/records';
 import {
+  FORMAT_VERSION,
   LogStore,
   StorageCorruptionError,
   StorageInvariantError,
@@ -59,7 +60,7 @@ describe('LogStore: open and round trip', () => {
     expect(store.lastIndex()).toBe(0);
     await closeAll();
     await withRawDb(dir, async (db) => {
-      expect(await db.get(KEY_FORMAT_VERSION)).toEqual(encodeFormatVersion(1).value);
+      expect(await db.get(KEY_FORMAT_VERSION)).toEqual(encodeFormatVersion(FORMAT_VERSION).value);
     });
   });
 

@@ -2,7 +2,7 @@ import type { Entry } from '../../src/raft/core/types';
 import { planWrite, type DurableState } from '../../src/raft/storage/write-plan';
 
 const entry = (index: number, term: number): Entry => ({ index, term, type: 'normal', data: new Uint8Array([index]) });
-const state: DurableState = { hardState: { term: 2, vote: 1, commit: 1 }, applied: 1, termByIndex: [0, 1, 2] };
+const state: DurableState = { hardState: { term: 2, vote: 1, commit: 1 }, applied: 1, snapshot: null, firstIndex: 1, terms: [1, 2] };
 
 describe('which group commits are fsynced (Figure 2: term, vote and log are persistent; commit is volatile)', () => {
   it('new entries, a new term or a new vote are synced before anything is promised on them', () => {

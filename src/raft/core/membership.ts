@@ -10,14 +10,27 @@ import type { ConfChange, ConfChangeRefusal, MembershipConfig, NodeId } from './
  * and a log prefix can be compacted away under a snapshot that records the configuration).
  *
  * Encoding, all integers u32 big-endian:
- *   version (=1) | change kind (1 addLearner, 2 promote, 3 removeNode) | change id |
- *   voter count | voters... | learner count | learners...
+ *   version (=2) | change kind (1 addLearner, 2 promote, 3 removeNode) | change id |
+ *   voter count | voters... | learner count | learners... | context length | context bytes...
+ * Version 1 had no context (it decodes with an empty one). The context is opaque to Raft, as
+ * etcd's ConfChange.Context: the state machine reads it when it applies the entry (an added
+ * member's addresses, say), so every node learns it by applying the log, and a snapshot carries
+ * what the state machine made of it.
  */
-const CONFIG_ENTRY_VERSION = 1;
+const CONFIG_ENTRY_VERSION = 2;
+const CONFIG_ENTRY_VERSION_NO_CONTEXT = 1;
 const CHANGE_CODES = { addLearner: 1, promote: 2, removeNode: 3 } as const;
 const CHANGE_BY_CODE = new Map<number, ConfChange['type']>(Object.entries(CHANGE_CODES).map(([k, v]) => [v, k as ConfChange['type']]));
-/** Sanity bound on a decoded configuration (a corrupt count must not allocate gigabytes). */
-const MEMBERS_MAX = 1024;
+const WORD_BYTES = 4;
+const NO_CONTEXT = new Uint8Array(0);
+
+/** A config entry's bytes are corrupt: fatal to the core, a decode_error to the state machine. */
+export class ConfigEntryDecodeError extends Error {
+  constructor(reason: string) {
+    super(`cannot decode config entry: ${reason}`);
+    this.name = 'ConfigEntryDecodeError';
+  }
+}
 
 export const EMPTY_CONFIG: MembershipConfig = { voters: [], learners: [] };
 
@@ -74,38 +87,81 @@ export function applyChange(c: MembershipConfig, change: ConfChange): { ok: true
   }
 }
 
-export function encodeConfigEntry(change: ConfChange, config: MembershipConfig): Uint8Array {
-  const words = [CONFIG_ENTRY_VERSION, CHANGE_CODES[change.type], change.id, config.voters.length, ...config.voters, config.learners.length, ...config.learners];
-  const out = new Uint8Array(4 * words.length);
+export function encodeConfigEntry(change: ConfChange, config: MembershipConfig, context: Uint8Array = NO_CONTEXT): Uint8Array {
+  const words = [CONFIG_ENTRY_VERSION, CHANGE_CODES[change.type], change.id, config.voters.length, ...config.voters, config.learners.length, ...config.learners, context.length];
+  const out = new Uint8Array(WORD_BYTES * words.length + context.length);
   const view = new DataView(out.buffer);
-  words.forEach((w, i) => view.setUint32(4 * i, w));
+  words.forEach((w, i) => view.setUint32(WORD_BYTES * i, w));
+  out.set(context, WORD_BYTES * words.length);
   return out;
 }
 
 export interface DecodedConfigEntry {
   readonly change: ConfChange;
   readonly config: MembershipConfig;
+  /** The proposer's opaque context (empty when none was given, and for a version 1 entry). */
+  readonly context: Uint8Array;
 }
 
-/** Throws on bytes that are not a config entry of this version (a corrupt log is fatal, not ignorable). */
+/**
+ * Throws ConfigEntryDecodeError on bytes that are not a config entry of version 1 or 2 (a
+ * corrupt log is fatal, not ignorable).
+ */
 export function decodeConfigEntry(data: Uint8Array): DecodedConfigEntry {
-  if (data.length % 4 !== 0 || data.length < 20) throw new Error(`config entry of ${data.length} bytes`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const n = data.length / 4;
-  const word = (i: number): number => {
-    if (i >= n) throw new Error('config entry truncated');
-    return view.getUint32(4 * i);
-  };
-  if (word(0) !== CONFIG_ENTRY_VERSION) throw new Error(`config entry version ${word(0)}`);
-  const type = CHANGE_BY_CODE.get(word(1));
-  if (!type) throw new Error(`config entry change code ${word(1)}`);
-  const change: ConfChange = { type, id: word(2) };
-  const voterCount = word(3);
-  if (voterCount > MEMBERS_MAX) throw new Error(`config entry with ${voterCount} voters`);
-  const voters = Array.from({ length: voterCount }, (_, k) => word(4 + k));
-  const learnerCount = word(4 + voterCount);
-  if (learnerCount > MEMBERS_MAX) throw new Error(`config entry with ${learnerCount} learners`);
-  const learners = Array.from({ length: learnerCount }, (_, k) => word(5 + voterCount + k));
-  if (5 + voterCount + learnerCount !== n) throw new Error('config entry has trailing bytes');
-  return { change, config: makeConfig(voters, learners) };
+  const r = new ConfigEntryReader(data);
+  const version = r.word();
+  if (version !== CONFIG_ENTRY_VERSION && version !== CONFIG_ENTRY_VERSION_NO_CONTEXT) throw new ConfigEntryDecodeError(`version ${version}`);
+  const code = r.word();
+  const type = CHANGE_BY_CODE.get(code);
+  if (!type) throw new ConfigEntryDecodeError(`change code ${code}`);
+  const change: ConfChange = { type, id: r.word() };
+  const voters = r.ids('voters');
+  const learners = r.ids('learners');
+  const context = version === CONFIG_ENTRY_VERSION_NO_CONTEXT ? NO_CONTEXT : r.bytes();
+  r.end();
+  return { change, config: makeConfig(voters, learners), context };
+}
+
+/**
+ * Reads a config entry front to back. Every count and length is checked against the bytes left
+ * before anything is allocated, so a corrupt count cannot ask for gigabytes.
+ */
+class ConfigEntryReader {
+  private at = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly data: Uint8Array) {
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  word(): number {
+    if (this.remaining() < WORD_BYTES) throw new ConfigEntryDecodeError(`truncated at byte ${this.at}`);
+    const w = this.view.getUint32(this.at);
+    this.at += WORD_BYTES;
+    return w;
+  }
+
+  /** A count, then that many node ids. */
+  ids(what: string): NodeId[] {
+    const n = this.word();
+    if (n * WORD_BYTES > this.remaining()) throw new ConfigEntryDecodeError(`${n} ${what} in ${this.remaining()} bytes`);
+    return Array.from({ length: n }, () => this.word());
+  }
+
+  /** A length, then that many bytes, copied so they never alias the log entry. */
+  bytes(): Uint8Array {
+    const n = this.word();
+    if (n > this.remaining()) throw new ConfigEntryDecodeError(`context of ${n} bytes in ${this.remaining()}`);
+    const out = Uint8Array.prototype.slice.call(this.data, this.at, this.at + n); // a copy even when data is a Buffer
+    this.at += n;
+    return out;
+  }
+
+  end(): void {
+    if (this.remaining() !== 0) throw new ConfigEntryDecodeError(`${this.remaining()} trailing bytes`);
+  }
+
+  private remaining(): number {
+    return this.data.length - this.at;
+  }
 }

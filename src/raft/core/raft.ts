@@ -140,9 +140,10 @@ export class RaftCore {
    * change is accepted only when the previous one is committed, and only once this leader has
    * committed an entry of its own term (the fix to the single-server algorithm in the
    * dissertation's 4.1 note: otherwise a change of a deposed leader, never committed, and one of
-   * ours could together break the overlap of majorities).
+   * ours could together break the overlap of majorities). `context` travels in the entry
+   * untouched, for the state machine (membership.ts).
    */
-  proposeConfChange(change: ConfChange): ConfChangeResult {
+  proposeConfChange(change: ConfChange, context?: Uint8Array): ConfChangeResult {
     const refused = this.refuseProposal();
     if (refused) return { ok: false, error: refused };
     const commitIndex = this.log.commitIndex;
@@ -152,7 +153,7 @@ export class RaftCore {
     }
     const next = applyChange(this.config, change);
     if (!next.ok) return next;
-    const entry: LogEntry = { index: this.log.lastIndex() + 1, term: this.term, type: 'config', data: encodeConfigEntry(change, next.config) };
+    const entry: LogEntry = { index: this.log.lastIndex() + 1, term: this.term, type: 'config', data: encodeConfigEntry(change, next.config, context) };
     this.log.append(entry);
     this.uncommittedBytes += entry.data.length;
     this.refreshConfig();
@@ -308,6 +309,17 @@ export class RaftCore {
   /** The latest snapshot (index 0 with the bootstrap configuration when the log was never compacted). */
   snapshot(): SnapshotMeta {
     return this.log.snapshot;
+  }
+
+  /**
+   * What a snapshot of the state machine at `index` must carry (Raft paper section 7: the last
+   * included index and term, and the configuration as of that index): for a driver that streams
+   * its current applied state to a follower. Undefined outside [snapshot index, applied index].
+   */
+  snapshotMetaAt(index: number): SnapshotMeta | undefined {
+    if (index < this.log.snapshot.index || index > this.log.appliedIndex) return undefined;
+    const term = this.log.term(index);
+    return term === undefined ? undefined : { index, term, config: this.configAsOf(index) };
   }
 
   isLeader(): boolean {

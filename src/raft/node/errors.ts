@@ -38,3 +38,17 @@ export class NodeStoppedError extends Error {
     super('the node is shutting down');
   }
 }
+
+/**
+ * A membership change the core refused (dissertation 4.1's one-at-a-time rule, or a change that
+ * makes no sense for the current configuration); nothing was appended. `code` is the core's.
+ */
+export class MembershipChangeError extends Error {
+  constructor(
+    /** The core's refusals, plus the server's: a learner too far behind to promote, a removed id. */
+    readonly code: 'config_change_pending' | 'already_member' | 'not_member' | 'not_learner' | 'last_voter' | 'invalid_id' | 'not_caught_up' | 'id_removed',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,11 +2,45 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RaftCore } from '../core/raft';
 import { SeededRand } from '../core/rand';
-import type { HardState, LogEntry, Message, NodeId, ProposeError, RaftConfig, RaftStatus, Ready } from '../core/types';
-import { LogStore } from '../storage';
+import type {
+  ConfChange,
+  ConfChangeError,
+  HardState,
+  InstallSnapshotMsg,
+  LogEntry,
+  Message,
+  NodeId,
+  ProposeError,
+  RaftConfig,
+  RaftStatus,
+  Ready,
+  SnapshotMeta,
+} from '../core/types';
+import { describeChange } from '../core/membership';
+import { LogStore, type SnapshotStaging } from '../storage';
+import type { SnapshotSource } from '../transport/snapshot-sender';
 import { Fnv1a64, StateMachine } from '../../statemachine';
 import type { ApplyResult, ReadQuery, ReadResult, StateMachineConfig } from '../../statemachine';
-import { EntryTooLargeError, LeaderTransferError, LeadershipLostError, NodeStoppedError, NotLeaderError, OverloadedError, ProposalDroppedError } from './errors';
+import {
+  EntryTooLargeError,
+  LeaderTransferError,
+  LeadershipLostError,
+  MembershipChangeError,
+  NodeStoppedError,
+  NotLeaderError,
+  OverloadedError,
+  ProposalDroppedError,
+} from './errors';
+
+/** When the driver takes a snapshot and compacts its log (Raft paper section 7). */
+export interface SnapshotPolicy {
+  /** Applied entries since the last snapshot that trigger the next one. */
+  readonly entries: number;
+  /** Bytes of applied entries since the last snapshot that trigger the next one. */
+  readonly bytes: number;
+}
+
+export const defaultSnapshotPolicy: SnapshotPolicy = { entries: 10_000, bytes: 64 << 20 };
 
 export interface RaftNodeOptions {
   readonly dataDir: string;
@@ -15,8 +49,14 @@ export interface RaftNodeOptions {
   /** Cluster-wide state machine limits: every node must run with the same values. */
   readonly stateMachine: StateMachineConfig;
   readonly log: Logger;
+  readonly snapshots?: SnapshotPolicy;
   /** Hands messages for one peer to the transport. */
   readonly send: (to: NodeId, msgs: Message[]) => void;
+  /**
+   * The core wants follower `to` to receive a snapshot (its next entry was compacted away): the
+   * transport streams one (openSnapshotSource) and reports failure with snapshotFailed.
+   */
+  readonly sendSnapshot: (to: NodeId, term: number) => void;
   /** The loop failed (fsync error, broken invariant): the process must stop and restart. */
   readonly onFatal: (e: Error) => void;
 }
@@ -24,6 +64,13 @@ export interface RaftNodeOptions {
 interface ProposalWaiter {
   readonly term: number;
   readonly resolve: (r: ApplyResult) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/** A waitEntry caller: null means "applied, but its result is only in the session cache". */
+interface EntryWaiter {
+  readonly term: number;
+  readonly resolve: (r: ApplyResult | null) => void;
   readonly reject: (e: Error) => void;
 }
 
@@ -41,7 +88,7 @@ interface ReadWaiter {
 export class RaftNode {
   private readonly proposals = new Map<number, ProposalWaiter>();
   /** Entries forwarded to the leader by this node, awaited by index (see waitEntry). */
-  private readonly entryWaiters = new Map<number, ProposalWaiter[]>();
+  private readonly entryWaiters = new Map<number, EntryWaiter[]>();
   private readonly readWaiters = new Map<number, ReadWaiter>();
   /** Reads whose ReadIndex is confirmed, waiting for the state machine to reach it. */
   private readyReads: { index: number; waiter: ReadWaiter }[] = [];
@@ -58,13 +105,23 @@ export class RaftNode {
   private durableApplied = 0;
   private durableWaiters: { index: number; resolve: () => void }[] = [];
   private readonly appliedListeners = new Set<() => void>();
+  /** A snapshot received from the leader, staged, waiting for the loop to step it into the core. */
+  private incoming: { staging: SnapshotStaging; msg: InstallSnapshotMsg; stepped: boolean } | null = null;
+  /** Bytes of entries applied since the last snapshot (one of the compaction triggers). */
+  private bytesSinceSnapshot = 0;
+  private installs = 0;
 
   private constructor(
     private readonly opts: RaftNodeOptions,
     private readonly core: RaftCore,
     private readonly store: LogStore,
-    readonly stateMachine: StateMachine,
+    private sm: StateMachine,
   ) {}
+
+  /** The state machine; replaced wholesale when a snapshot from the leader is installed. */
+  get stateMachine(): StateMachine {
+    return this.sm;
+  }
 
   /** Reads the node's LevelDB back (verifying every checksum) and resumes where it stopped. */
   static async open(opts: RaftNodeOptions): Promise<RaftNode> {
@@ -73,7 +130,7 @@ export class RaftNode {
     const sm = StateMachine.restore(stateMachineRecords, initial.applied, opts.stateMachine);
     const core = new RaftCore(opts.raft, initial, new SeededRand(randomInt(2 ** 31)));
     opts.log.info(
-      { term: initial.hardState.term, commit: initial.hardState.commit, lastIndex: store.lastIndex(), applied: initial.applied },
+      { term: initial.hardState.term, commit: initial.hardState.commit, firstIndex: store.firstIndex(), lastIndex: store.lastIndex(), applied: initial.applied, snapshotIndex: initial.snapshot?.index ?? 0 },
       'raft state restored',
     );
     const node = new RaftNode(opts, core, store, sm);
@@ -102,6 +159,8 @@ export class RaftNode {
     this.entryWaiters.clear();
     this.readWaiters.clear();
     this.readyReads = [];
+    await this.incoming?.staging.abort().catch(() => undefined);
+    this.incoming = null;
     await this.store.close();
   }
 
@@ -111,7 +170,10 @@ export class RaftNode {
 
   step(msgs: readonly Message[]): void {
     if (this.stopped) return;
-    for (const m of msgs) this.core.step(m);
+    for (const m of msgs) {
+      // A snapshot's metadata enters the core only with its data, staged (offerSnapshot).
+      if (m.type !== 'InstallSnapshot') this.core.step(m);
+    }
     this.afterInput();
   }
 
@@ -144,6 +206,67 @@ export class RaftNode {
     if (!r.ok) throw proposalError(r.error);
     this.schedule();
     return { index: r.index, term: r.term };
+  }
+
+  /**
+   * Appends a single-server membership change (dissertation 4.1) on the leader; `context` rides
+   * in the entry (the new member's addresses). Wait for it with waitEntry. Throws NotLeaderError,
+   * MembershipChangeError (refused: nothing appended) or OverloadedError.
+   */
+  proposeConfChange(change: ConfChange, context?: Uint8Array): { index: number; term: number } {
+    this.assertRunning();
+    const r = this.core.proposeConfChange(change, context);
+    if (!r.ok) throw confChangeError(change, r.error);
+    this.opts.log.info({ change: describeChange(change), index: r.index }, 'membership change proposed');
+    this.schedule();
+    return { index: r.index, term: r.term };
+  }
+
+  /**
+   * A consistent view of the state machine as it is durable now, with the snapshot metadata of
+   * its applied index (for InstallSnapshot). The caller closes it.
+   */
+  async openSnapshotSource(): Promise<SnapshotSource> {
+    this.assertRunning();
+    const reader = await this.store.openStateReader();
+    const meta = this.core.snapshotMetaAt(reader.applied);
+    if (!meta) {
+      await reader.close();
+      throw new Error(`no snapshot metadata for applied index ${reader.applied} (log starts at ${this.core.status().firstIndex})`);
+    }
+    return { meta, nextChunk: (records, bytes) => reader.nextChunk(records, bytes), close: () => reader.close() };
+  }
+
+  /** A snapshot transfer to `to` failed: the core probes again and asks for another if needed. */
+  snapshotFailed(to: NodeId): void {
+    if (this.stopped) return;
+    this.core.snapshotFailed(to);
+    this.schedule();
+  }
+
+  /** Starts staging a snapshot the leader streams to us (any earlier unfinished one is dropped). */
+  async beginSnapshotStaging(meta: SnapshotMeta): Promise<SnapshotStaging> {
+    this.assertRunning();
+    if (this.incoming && !this.incoming.stepped) {
+      await this.incoming.staging.abort().catch(() => undefined);
+      this.incoming = null;
+    }
+    return this.store.beginSnapshotStaging(meta);
+  }
+
+  /**
+   * A staged snapshot is complete and verified: the loop steps its InstallSnapshot message into
+   * the core, which decides (Figure 13) whether it replaces our log and state.
+   */
+  offerSnapshot(staging: SnapshotStaging, msg: InstallSnapshotMsg): void {
+    if (this.stopped) {
+      void staging.abort().catch(() => undefined);
+      return;
+    }
+    const previous = this.incoming;
+    if (previous && !previous.stepped) void previous.staging.abort().catch(() => undefined);
+    this.incoming = { staging, msg, stepped: false };
+    this.schedule();
   }
 
   /**
@@ -181,19 +304,22 @@ export class RaftNode {
   }
 
   /**
-   * FNV-1a over (index, term, data) of every committed entry: nodes with equal digests at equal
-   * commit indexes hold the identical committed log prefix. A pass over the log: tests only.
+   * FNV-1a over (index, term, data) of every committed entry still in the log, prefixed with the
+   * first index it covers: nodes with equal digests at equal commit indexes hold identical
+   * committed entries from there on (below it, a snapshot stands for them). A pass over the log:
+   * tests only.
    */
   committedLogDigest(): string {
     const h = new Fnv1a64();
     const head = new DataView(new ArrayBuffer(16));
-    for (let i = 1; i <= this.core.status().commitIndex; i++) {
+    const first = this.core.status().firstIndex;
+    for (let i = first; i <= this.core.status().commitIndex; i++) {
       const e = this.core.entryAt(i)!;
       head.setFloat64(0, e.index);
       head.setFloat64(8, e.term);
       h.update(new Uint8Array(head.buffer)).update(e.data);
     }
-    return h.hex();
+    return `${first}:${h.hex()}`;
   }
 
   /** Resolves once everything the state machine applied up to `index` is in LevelDB (for scans). */
@@ -210,9 +336,22 @@ export class RaftNode {
     return this.store.scanStateMachine(gte, lt, limit, reverse);
   }
 
-  /** Removes history records a compaction made unreachable (see LogStore.deleteUnreachable). */
-  deleteUnreachable(keys: readonly Uint8Array[]): Promise<void> {
-    return this.store.deleteUnreachable(keys);
+  /**
+   * Counts the snapshots installed from a leader since start: each replaces every state-machine
+   * record, so a scan made under one generation says nothing about the next.
+   */
+  get stateGeneration(): number {
+    return this.installs;
+  }
+
+  /**
+   * Removes history records a compaction made unreachable (see LogStore.deleteUnreachable), found
+   * by a scan under `generation`; refused if a snapshot replaced the state since (the keys may be
+   * live records of the new state).
+   */
+  async deleteUnreachable(keys: readonly Uint8Array[], generation: number): Promise<void> {
+    if (generation !== this.installs) throw new Error(`state replaced by a snapshot since the scan (generation ${generation}, now ${this.installs})`);
+    await this.store.deleteUnreachable(keys);
   }
 
   /** Called after every loop turn that applied entries (subscriptions and watches wake on it). */
@@ -243,7 +382,7 @@ export class RaftNode {
     if (this.loopRunning || this.fatal) return;
     this.loopRunning = true;
     try {
-      while (!this.stopped && (this.core.hasReady() || this.stateMachineDirty)) await this.turn();
+      while (!this.stopped && (this.core.hasReady() || this.stateMachineDirty || (this.incoming !== null && !this.incoming.stepped))) await this.turn();
     } catch (e) {
       // A failed fsync or a broken invariant: what is on disk is unknown, so stop serving.
       this.fatal = e instanceof Error ? e : new Error(String(e));
@@ -255,14 +394,15 @@ export class RaftNode {
   }
 
   private async turn(): Promise<void> {
+    const offered = this.stepOfferedSnapshot();
     const rd = this.core.hasReady() ? this.core.ready() : null;
-    // This driver never compacts its log, so no leader ever needs to send it a snapshot.
-    if (rd?.snapshot) throw new Error(`raft: received a snapshot at index ${rd.snapshot.index}, but this node cannot install snapshots yet`);
     if (rd) this.sendMessages(rd, true); // dissertation 10.2.1: appends go out while we fsync
+    if (rd?.snapshot) await this.installSnapshot(rd.snapshot, rd.hardState);
+    else if (offered) await this.discardOfferedSnapshot(); // Figure 13 rules 5-6: nothing to install
     const sm = this.stateMachineDirty ? this.stateMachine.takeMutations() : null;
     this.stateMachineDirty = false;
     const entries = rd ? rd.entries : [];
-    if (rd?.hardState) this.unwrittenHardState = rd.hardState;
+    if (rd?.hardState && !rd.snapshot) this.unwrittenHardState = rd.hardState;
     // A hard state that only moves the commit index (volatile, Figure 2) rides along with the
     // next write instead of costing a LevelDB batch of its own; the state machine's progress is
     // always written with it, so a surviving applied index never passes the surviving commit.
@@ -286,7 +426,67 @@ export class RaftNode {
     }
     this.releaseReads();
     this.core.advance(rd);
-    if (rd.committedEntries.length > 0) for (const l of this.appliedListeners) l();
+    if (rd.snapshot || rd.committedEntries.length > 0) for (const l of this.appliedListeners) l();
+    await this.maybeCompact();
+  }
+
+  /** Steps a staged snapshot's InstallSnapshot into the core, once; true if it did now. */
+  private stepOfferedSnapshot(): boolean {
+    const incoming = this.incoming;
+    if (!incoming || incoming.stepped) return false;
+    incoming.stepped = true;
+    this.core.step(incoming.msg);
+    return true;
+  }
+
+  private async discardOfferedSnapshot(): Promise<void> {
+    const incoming = this.incoming;
+    this.incoming = null;
+    await incoming?.staging.abort();
+  }
+
+  /**
+   * Figure 13 rule 7: the leader's snapshot replaces our log and state. Storage swaps them
+   * atomically (with the Ready's hard state, so the term that came with the snapshot is durable
+   * too); then the state machine is rebuilt from the installed records.
+   */
+  private async installSnapshot(meta: SnapshotMeta, hardState: HardState | null): Promise<void> {
+    const incoming = this.incoming;
+    this.incoming = null;
+    if (!incoming || incoming.msg.snapshot.index !== meta.index || incoming.msg.snapshot.term !== meta.term) {
+      throw new Error(`raft: the core installs a snapshot at index ${meta.index} that this node has not staged`);
+    }
+    if (!hardState) throw new Error(`raft: a snapshot at index ${meta.index} came without a hard state raising the commit index`);
+    this.installs++; // before the install starts: a concurrent scan's deletes must not land after it
+    const { stateMachineRecords } = await this.store.installSnapshot(incoming.staging, hardState);
+    this.unwrittenHardState = null;
+    this.sm = StateMachine.restore(stateMachineRecords, meta.index, this.opts.stateMachine);
+    this.stateMachineDirty = false; // whatever the old state machine had not saved is superseded
+    this.bytesSinceSnapshot = 0;
+    this.markDurable(meta.index);
+    // Entries the snapshot covers were applied elsewhere: their results live in the session cache.
+    for (const [index, list] of this.entryWaiters) {
+      if (index > meta.index) continue;
+      this.entryWaiters.delete(index);
+      for (const w of list) w.resolve(null);
+    }
+    this.opts.log.info({ index: meta.index, term: meta.term, records: stateMachineRecords.length }, 'snapshot installed');
+  }
+
+  /**
+   * Raft paper section 7: once enough has been applied since the last snapshot, the durable
+   * state machine (always complete in LevelDB at its applied index) is the snapshot, and the
+   * log below it, minus a trailing margin for followers slightly behind, goes.
+   */
+  private async maybeCompact(): Promise<void> {
+    const policy = this.opts.snapshots ?? defaultSnapshotPolicy;
+    const since = this.durableApplied - this.core.snapshot().index;
+    if (since <= 0 || (since < policy.entries && this.bytesSinceSnapshot < policy.bytes)) return;
+    const r = this.core.compact(this.durableApplied);
+    if (!r.ok) return;
+    this.bytesSinceSnapshot = 0;
+    await this.store.write({ compact: { snapshot: r.snapshot, firstIndex: r.firstIndex } });
+    this.opts.log.debug({ index: r.snapshot.index, firstIndex: r.firstIndex }, 'log compacted');
   }
 
   private markDurable(applied: number): void {
@@ -303,6 +503,10 @@ export class RaftNode {
   private sendMessages(rd: Ready, early: boolean): void {
     const byPeer = new Map<NodeId, Message[]>();
     for (const m of rd.messages) {
+      if (m.type === 'InstallSnapshot') {
+        if (!early) this.opts.sendSnapshot(m.to, m.term);
+        continue;
+      }
       const isEarly = m.type === 'AppendEntries' || m.type === 'Heartbeat';
       if (isEarly !== early) continue;
       const list = byPeer.get(m.to);
@@ -314,7 +518,8 @@ export class RaftNode {
 
   private apply(entries: readonly LogEntry[]): void {
     for (const e of entries) {
-      const result = this.stateMachine.apply(e);
+      const result = this.sm.apply(e);
+      this.bytesSinceSnapshot += e.data.length;
       this.stateMachineDirty = true;
       const forwarded = this.entryWaiters.get(e.index);
       if (forwarded) {
@@ -346,6 +551,26 @@ export class RaftNode {
       else still.push(r);
     }
     this.readyReads = still;
+  }
+}
+
+function confChangeError(change: ConfChange, e: ConfChangeError): Error {
+  const id = change.id;
+  switch (e.code) {
+    case 'config_change_pending':
+      return new MembershipChangeError(e.code, `a membership change is in progress (configuration at index ${e.configIndex}, commit index ${e.commitIndex}); retry once it commits`);
+    case 'already_member':
+      return new MembershipChangeError(e.code, `node ${id} is already a member`);
+    case 'not_member':
+      return new MembershipChangeError(e.code, `node ${id} is not a member`);
+    case 'not_learner':
+      return new MembershipChangeError(e.code, `node ${id} is not a learner (only a learner can be promoted)`);
+    case 'last_voter':
+      return new MembershipChangeError(e.code, `node ${id} is the last voter; removing it would leave nobody to commit`);
+    case 'invalid_id':
+      return new MembershipChangeError(e.code, `id ${id} is not a positive integer`);
+    default:
+      return proposalError(e);
   }
 }
 

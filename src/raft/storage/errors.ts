@@ -51,3 +51,14 @@ export class StorageClosedError extends Error {
     this.name = 'StorageClosedError';
   }
 }
+
+/**
+ * A state-machine read or delete while a snapshot install replaces the records (between its
+ * steps the disk holds neither the old state nor the new one). Retry once the install is done.
+ */
+export class StorageBusyError extends Error {
+  constructor(readonly dir: string) {
+    super(`LogStore in ${dir} is installing a snapshot; its state-machine records are being replaced`);
+    this.name = 'StorageBusyError';
+  }
+}

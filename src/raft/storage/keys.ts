@@ -4,22 +4,34 @@
  * iteration yields the log in sequence.
  *
  *   a              applied index of the state machine
+ *   c              (staging dir only) a complete staged snapshot: its record count
  *   e/<u64 BE>     log entry
  *   h              hard state (term, vote, commit)
+ *   i              install marker: a snapshot install is decided (hard state + snapshot metadata)
  *   m/<key bytes>  state-machine record, key chosen by the state machine (some of them "lazy":
  *                  left on disk at start-up and read with LogStore.scanStateMachine)
+ *   s              snapshot metadata (index, term, configuration) of the latest snapshot
  *   v              on-disk format version
+ *
+ * An incoming snapshot is staged in a LevelDB of its own (snapshot-staging.ts) with the same
+ * 's' and 'm/' records, plus 'c'.
  */
 
 const ASCII_A = 0x61;
+const ASCII_C = 0x63;
 const ASCII_E = 0x65;
 const ASCII_H = 0x68;
+const ASCII_I = 0x69;
 const ASCII_M = 0x6d;
+const ASCII_S = 0x73;
 const ASCII_V = 0x76;
 const ASCII_SLASH = 0x2f;
 
 export const KEY_APPLIED_INDEX: Uint8Array = Uint8Array.of(ASCII_A);
+export const KEY_STAGING_COMPLETE: Uint8Array = Uint8Array.of(ASCII_C);
 export const KEY_HARD_STATE: Uint8Array = Uint8Array.of(ASCII_H);
+export const KEY_INSTALL_MARKER: Uint8Array = Uint8Array.of(ASCII_I);
+export const KEY_SNAPSHOT: Uint8Array = Uint8Array.of(ASCII_S);
 export const KEY_FORMAT_VERSION: Uint8Array = Uint8Array.of(ASCII_V);
 
 const PREFIX_BYTES = 2;
@@ -29,6 +41,8 @@ export type ParsedKey =
   | { readonly kind: 'applied' }
   | { readonly kind: 'hardState' }
   | { readonly kind: 'formatVersion' }
+  | { readonly kind: 'snapshot' }
+  | { readonly kind: 'installMarker' }
   | { readonly kind: 'entry'; readonly index: number }
   | { readonly kind: 'stateMachine'; readonly userKey: Uint8Array }
   | { readonly kind: 'invalid'; readonly reason: string };
@@ -66,11 +80,19 @@ export function stateMachinePrefixRange(prefix: Uint8Array): { gte: Uint8Array; 
 /** The first storage key after every state-machine key ('m' then the byte after '/'). */
 export const STATE_MACHINE_KEYS_END: Uint8Array = Uint8Array.of(ASCII_M, ASCII_SLASH + 1);
 
+/** Every state-machine key, [gte, lt). */
+export const STATE_MACHINE_KEY_RANGE: { readonly gte: Uint8Array; readonly lt: Uint8Array } = { gte: Uint8Array.of(ASCII_M, ASCII_SLASH), lt: STATE_MACHINE_KEYS_END };
+
+/** Every log entry key, [gte, lt). */
+export const ENTRY_KEY_RANGE: { readonly gte: Uint8Array; readonly lt: Uint8Array } = { gte: Uint8Array.of(ASCII_E, ASCII_SLASH), lt: Uint8Array.of(ASCII_E, ASCII_SLASH + 1) };
+
 export function parseKey(key: Uint8Array): ParsedKey {
   if (key.length === 1) {
     if (key[0] === ASCII_A) return { kind: 'applied' };
     if (key[0] === ASCII_H) return { kind: 'hardState' };
     if (key[0] === ASCII_V) return { kind: 'formatVersion' };
+    if (key[0] === ASCII_S) return { kind: 'snapshot' };
+    if (key[0] === ASCII_I) return { kind: 'installMarker' };
   }
   if (key.length >= PREFIX_BYTES && key[1] === ASCII_SLASH) {
     if (key[0] === ASCII_M) return { kind: 'stateMachine', userKey: key.slice(PREFIX_BYTES) };

@@ -1,7 +1,10 @@
 /** The one LevelDB shape this package uses: raw bytes in, raw bytes out, no codecs of Level's own. */
-import { Level } from 'level';
+import { Level, type Iterator } from 'level';
 
 export type NodeDb = Level<Uint8Array, Uint8Array>;
+export type NodeIterator = Iterator<NodeDb, Uint8Array, Uint8Array>;
+/** An explicit point-in-time view (`db.snapshot()`), for reads that must not see later writes. */
+export type NodeSnapshot = ReturnType<NodeDb['snapshot']>;
 
 export type BatchOp =
   | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { MessageBatch } from '../../generated/ordo/raft/v1/MessageBatch';
 import type { SendAck__Output } from '../../generated/ordo/raft/v1/SendAck';
+import type { SnapshotChunk } from '../../generated/ordo/raft/v1/SnapshotChunk';
 import type { PeerClient } from '../../generated/ordo/raft/v1/Peer';
 import { GRPC_MESSAGE_BYTES_MAX, raftProto } from '../../rpc/proto';
 import type { Message, NodeId } from '../core/types';
@@ -75,6 +76,12 @@ export class PeerLink {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  /** A client stream for one InstallSnapshot transfer (SnapshotSender), on this link's channel. */
+  openSnapshotStream(done: (err: Error | null) => void): grpc.ClientWritableStream<SnapshotChunk> | null {
+    if (this.closed) return null;
+    return this.client.installSnapshot((err: grpc.ServiceError | null) => done(err));
   }
 
   close(): void {

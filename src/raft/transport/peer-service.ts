@@ -4,17 +4,18 @@ import type { MessageBatch__Output } from '../../generated/ordo/raft/v1/MessageB
 import type { PeerHandlers } from '../../generated/ordo/raft/v1/Peer';
 import type { Message, NodeId } from '../core/types';
 import { decodeMessage } from './codec';
+import { receiveSnapshot, type SnapshotReceiverOptions, type SnapshotStagingSink } from './snapshot-receiver';
 
 /**
  * The receiving end of peers' streams: every batch is decoded and handed to the node in one
  * call, so one loop turn steps them all and persists their effects in one group commit.
  */
-export function peerHandlers(opts: {
+export function peerHandlers<S extends SnapshotStagingSink>(opts: {
   cluster: string;
   selfId: NodeId;
-  voters: readonly NodeId[];
   log: Logger;
   deliver: (msgs: Message[]) => void;
+  snapshots: Pick<SnapshotReceiverOptions<S>, 'begin' | 'offer'>;
 }): PeerHandlers {
   return {
     Send(call: grpc.ServerReadableStream<MessageBatch__Output, object>, callback: grpc.sendUnaryData<object>) {
@@ -33,7 +34,9 @@ export function peerHandlers(opts: {
         }
         try {
           const msgs = batch.messages.map(decodeMessage);
-          const stray = msgs.find((m) => m.to !== opts.selfId || !opts.voters.includes(m.from));
+          // Any sender of this cluster is heard: membership changes at runtime, and the core
+          // itself ignores what a non-member may not say (dissertation 4.2.3).
+          const stray = msgs.find((m) => m.to !== opts.selfId);
           if (stray) return fail(grpc.status.INVALID_ARGUMENT, `message from ${stray.from} to ${stray.to} reached node ${opts.selfId}`);
           opts.deliver(msgs);
         } catch (e) {
@@ -45,8 +48,8 @@ export function peerHandlers(opts: {
       });
       call.on('error', () => undefined); // the peer went away; it reconnects on its own
     },
-    InstallSnapshot(_call, callback) {
-      callback({ code: grpc.status.UNIMPLEMENTED, details: 'snapshot transfer is not wired yet' });
+    InstallSnapshot(call, callback) {
+      receiveSnapshot({ cluster: opts.cluster, selfId: opts.selfId, log: opts.log, ...opts.snapshots }, call, callback);
     },
   };
 }

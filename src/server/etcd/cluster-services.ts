@@ -12,7 +12,7 @@ export const ETCD_API_VERSION = '3.5.0';
 /**
  * The parts of etcd's Maintenance and Cluster services that status tools use: Status (endpoint
  * status), Alarm (endpoint health checks it; ordo raises no alarms) and MemberList. Membership
- * changes are not served: the voter set is fixed by --members (UNIMPLEMENTED).
+ * changes go through ordo's own Cluster service (`ordo member ...`): etcd's MemberAdd etc. answer UNIMPLEMENTED.
  */
 export function etcdMaintenanceHandlers(ctx: EtcdContext): Partial<MaintenanceHandlers> {
   return {
@@ -30,7 +30,7 @@ export function etcdMaintenanceHandlers(ctx: EtcdContext): Partial<MaintenanceHa
             raftTerm: String(st.term),
             raftAppliedIndex: String(st.appliedIndex),
             errors: [],
-            isLearner: false,
+            isLearner: ctx.node.status().config.learners.includes(st.id),
           });
         },
         (e: unknown) => cb(toEtcdStatus(e), null),
@@ -45,12 +45,12 @@ export function etcdMaintenanceHandlers(ctx: EtcdContext): Partial<MaintenanceHa
 export function etcdClusterHandlers(ctx: EtcdContext): Partial<ClusterHandlers> {
   return {
     MemberList(_call, cb) {
-      const members: Member[] = ctx.members.map((m) => ({
+      const members: Member[] = ctx.directory.list(ctx.node.status().committedConfig).map((m) => ({
         ID: String(m.id),
         name: `n${m.id}`,
-        peerURLs: [`http://${m.peerAddress}`],
-        clientURLs: [`http://${m.clientAddress}`],
-        isLearner: false,
+        peerURLs: m.peerAddress ? [`http://${m.peerAddress}`] : [],
+        clientURLs: m.clientAddress ? [`http://${m.clientAddress}`] : [],
+        isLearner: m.role === 'learner',
       }));
       cb(null, { header: header(ctx), members });
     },

@@ -2,7 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ResponseHeader } from '../../generated/etcd/etcdserverpb/ResponseHeader';
 import type { RaftNode } from '../../raft/node/raft-node';
 import { Fnv1a64, type StateMachineConfig } from '../../statemachine';
-import type { MemberConfig } from '../config';
+import type { MemberDirectory } from '../member-directory';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type Forwarder } from '../forward/forwarder';
 import type { Lessor } from './lessor';
 
@@ -13,7 +13,7 @@ export interface EtcdContext {
   readonly lessor: Lessor;
   readonly smConfig: StateMachineConfig;
   readonly cluster: string;
-  readonly members: readonly MemberConfig[];
+  readonly directory: MemberDirectory;
   readonly dataDir: string;
   /** The chaos tests' deliberately broken build (ORDO_UNSAFE_STALE_READS=1): reads skip ReadIndex. */
   readonly unsafeStaleReads?: boolean;

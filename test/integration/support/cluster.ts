@@ -41,6 +41,10 @@ export const PORT_BLOCKS = {
   etcdctl: 28200,
   'etcd3-client': 28210,
   'etcd-bad-input': 28220,
+  // Snapshots and membership: 3-node clusters growing to 5 (ids up to 5 fit in a 10-port slice).
+  snapshots: 28300,
+  membership: 28400,
+  'membership-bad-input': 28410,
 } as const;
 export type TestFile = keyof typeof PORT_BLOCKS;
 
@@ -99,9 +103,10 @@ export function run(cmd: string, args: readonly string[], timeoutMs: number, env
 }
 
 /** Runs a cluster script synchronously (they are short and must finish before we go on). */
-function script(name: string, args: readonly string[], timeoutMs = 60_000): RunResult {
+function script(name: string, args: readonly string[], timeoutMs = 60_000, nodeArgs = ''): RunResult {
   const started = Date.now();
-  const r = spawnSync('bash', [path.join(SCRIPTS, name), ...args], { cwd: ROOT, env: cleanEnv(), encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const env = nodeArgs ? { ...cleanEnv(), ORDO_NODE_ARGS: nodeArgs } : cleanEnv();
+  const r = spawnSync('bash', [path.join(SCRIPTS, name), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
   return {
     code: r.status,
     signal: r.signal,
@@ -272,7 +277,11 @@ export interface StartOptions {
   nodes?: number;
   /** Added to the file's port block (quorum.test.ts runs a second cluster at +10). */
   portOffset?: number;
+  /** Extra `ordo server` flags for every node, at start and at every restart or add (ORDO_NODE_ARGS). */
+  nodeArgs?: string;
 }
+
+export type NodeAction = 'kill' | 'pause' | 'resume' | 'restart' | 'stop' | 'add' | 'remove';
 
 export class Cluster {
   readonly dir: string;
@@ -287,6 +296,7 @@ export class Cluster {
     basePort: number,
     nodes: number,
     private readonly watchdog: ChildProcess,
+    private readonly nodeArgs: string,
   ) {
     this.dir = dir;
     this.basePort = basePort;
@@ -302,8 +312,8 @@ export class Cluster {
     reapOrphans(file);
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `${DIR_PREFIX}${file}-`)));
     fs.writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
-    const c = new Cluster(dir, basePort, nodes, startWatchdog(dir));
-    const r = script('start.sh', ['--nodes', String(nodes), '--base-port', String(basePort), '--data-dir', dir]);
+    const c = new Cluster(dir, basePort, nodes, startWatchdog(dir), opts.nodeArgs ?? '');
+    const r = script('start.sh', ['--nodes', String(nodes), '--base-port', String(basePort), '--data-dir', dir], 60_000, c.nodeArgs);
     if (r.code !== 0) {
       const logs = c.logs();
       c.destroySync();
@@ -317,8 +327,9 @@ export class Cluster {
     return c;
   }
 
+  /** Node `id`'s client endpoint (ids beyond the started nodes: those node.sh add starts). */
   endpoint(id: number): string {
-    return this.endpoints[id - 1]!;
+    return `127.0.0.1:${this.basePort + id - 1}`;
   }
 
   dataDir(id: number): string {
@@ -332,8 +343,9 @@ export class Cluster {
   /** Tail of every node's log, for failure messages. */
   logs(lines = 15): string {
     const out: string[] = [];
-    for (let id = 1; id <= this.nodes; id++) {
+    for (let id = 1; id <= 9; id++) {
       const f = this.logFile(id);
+      if (id > this.nodes && !fs.existsSync(f)) continue; // only nodes added later, if any
       const text = fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
       out.push(`== n${id}.log\n${text}`);
     }
@@ -400,20 +412,21 @@ export class Cluster {
   }
 
   /** cluster-scripts/node.sh <action> <id>; returns the result without judging it. */
-  node(action: 'kill' | 'pause' | 'resume' | 'restart' | 'stop', id: number): RunResult {
-    return script('node.sh', [action, String(id), '--data-dir', this.dir]);
+  node(action: NodeAction, id: number): RunResult {
+    return script('node.sh', [action, String(id), '--data-dir', this.dir], 120_000, this.nodeArgs);
   }
 
   /** Like node(), but the script must succeed. */
-  nodeOk(action: 'kill' | 'pause' | 'resume' | 'restart' | 'stop', id: number): RunResult {
+  nodeOk(action: NodeAction, id: number): RunResult {
     const r = this.node(action, id);
     if (r.code !== 0) throw new Error(`node.sh ${action} ${id} failed: ${explain(r)}\n${this.logs()}`);
     return r;
   }
 
   /** node() without blocking the event loop, so several can run at once (and clients keep going). */
-  nodeAsync(action: 'kill' | 'pause' | 'resume' | 'restart' | 'stop', id: number): Promise<RunResult> {
-    return run('bash', [path.join(SCRIPTS, 'node.sh'), action, String(id), '--data-dir', this.dir], 60_000);
+  nodeAsync(action: NodeAction, id: number): Promise<RunResult> {
+    const env = this.nodeArgs ? { ...cleanEnv(), ORDO_NODE_ARGS: this.nodeArgs } : cleanEnv();
+    return run('bash', [path.join(SCRIPTS, 'node.sh'), action, String(id), '--data-dir', this.dir], 120_000, env);
   }
 
   /** Runs `node bin/ordo server ...` directly (tracked: destroy() kills it if still running). */

@@ -14,6 +14,8 @@ export interface StatusResponse {
   'lastLogIndex'?: (number | string | Long);
   'stateDigest'?: (string);
   'logDigest'?: (string);
+  'firstIndex'?: (number | string | Long);
+  'snapshotIndex'?: (number | string | Long);
 }
 
 export interface StatusResponse__Output {
@@ -28,4 +30,6 @@ export interface StatusResponse__Output {
   'lastLogIndex': (number);
   'stateDigest': (string);
   'logDigest': (string);
+  'firstIndex': (number);
+  'snapshotIndex': (number);
 }
