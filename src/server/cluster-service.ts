@@ -27,7 +27,13 @@ const ADDRESS = /^[^:\s/,=]+:(\d{1,5})$/;
  * only once it has caught up, so the cluster never waits on a voter that is still downloading.
  */
 export function clusterHandlers(node: RaftNode, self: MemberConfig, directory: MemberDirectory): ClusterHandlers {
-  const fail = <T>(cb: grpc.sendUnaryData<T>, e: unknown) => cb(toServiceError(e, (id) => directory.clientAddress(id)), null);
+  /** Runs a change and answers with the membership after it, or with the error's status. */
+  const answer = (cb: grpc.sendUnaryData<MemberChangeResponse>, run: () => Promise<void>) => {
+    Promise.resolve().then(run).then(
+      () => cb(null, changed()),
+      (e: unknown) => cb(toServiceError(e, (id) => directory.clientAddress(id)), null),
+    );
+  };
   const changed = (): MemberChangeResponse => {
     const s = node.status();
     return { members: listed(node, directory), configIndex: s.configIndex };
@@ -58,7 +64,7 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, directory: M
     MemberAdd(call, cb) {
       const deadline = deadlineOf(call);
       const r = call.request;
-      (async () => {
+      answer(cb, async () => {
         const id = memberId(r.id);
         const peerAddress = address('peer_address', r.peerAddress, true);
         const clientAddress = address('client_address', r.clientAddress, false);
@@ -72,27 +78,22 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, directory: M
           await waitCaughtUp(node, id, deadline);
           await change(node, { type: 'promote', id }, deadline);
         }
-        return changed();
-      })().then((res) => cb(null, res), (e: unknown) => fail(cb, e));
+      });
     },
     MemberPromote(call, cb) {
       const deadline = deadlineOf(call);
-      (async () => {
+      answer(cb, async () => {
         const id = memberId(call.request.id);
         const lag = learnerLag(node, id);
         if (lag !== null && lag > PROMOTE_LAG_ENTRIES_MAX) {
           throw new MembershipChangeError('not_caught_up', `node ${id} is ${lag} entries behind the leader; promote it once it has caught up (at most ${PROMOTE_LAG_ENTRIES_MAX} behind)`);
         }
         await change(node, { type: 'promote', id }, deadline);
-        return changed();
-      })().then((res) => cb(null, res), (e: unknown) => fail(cb, e));
+      });
     },
     MemberRemove(call, cb) {
       const deadline = deadlineOf(call);
-      (async () => {
-        await change(node, { type: 'removeNode', id: memberId(call.request.id) }, deadline);
-        return changed();
-      })().then((res) => cb(null, res), (e: unknown) => fail(cb, e));
+      answer(cb, () => change(node, { type: 'removeNode', id: memberId(call.request.id) }, deadline));
     },
   };
 }

@@ -90,6 +90,22 @@ test('a follower left behind past the truncation point catches up through Instal
   }
 }, 180_000);
 
+test('a node joining a cluster whose log was compacted starts from a snapshot', async () => {
+  const { leader } = await cluster.waitForLeader();
+  expect((await statusOf(leader.id!))!.firstIndex).toBeGreaterThan(1); // the first test compacted it
+  const r = cluster.nodeOk('add', 4);
+  expect(r.stdout).toMatch(/node 4/);
+  expect(fs.readFileSync(cluster.logFile(4), 'utf8')).toMatch(/snapshot installed/);
+  const local = new EtcdClient({ endpoints: [cluster.endpoint(4)] });
+  try {
+    const got = await local.range('snap/', 'snap0', { serializable: true, countOnly: true });
+    expect(got.count).toBe(1800);
+  } finally {
+    local.close();
+  }
+  cluster.nodeOk('remove', 4);
+}, 120_000);
+
 test(`under a steady write load (${SOAK_WRITES} puts over ${SOAK_KEYS} keys, compacted as it goes) every log stays bounded`, async () => {
   const client = new EtcdClient({ endpoints: cluster.endpoints });
   const sizes: number[] = [];
