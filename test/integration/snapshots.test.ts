@@ -46,6 +46,18 @@ async function statusOf(id: number, withDigest = false) {
   }
 }
 
+/** Every node converges to the same applied index with the same state digest. */
+async function expectIdenticalState(): Promise<void> {
+  await cluster.waitForConvergence([1, 2, 3], 60_000);
+  const digests = await poll('identical state on every node', 30_000, async () => {
+    const rows = await Promise.all([1, 2, 3].map((id) => statusOf(id, true)));
+    const first = rows[0]!;
+    if (!rows.every((r) => r && r.appliedIndex === first.appliedIndex && r.stateDigest === first.stateDigest)) throw new Error(JSON.stringify(rows));
+    return rows.map((r) => r!.stateDigest);
+  });
+  expect(new Set(digests).size).toBe(1);
+}
+
 function dirBytes(dir: string): number {
   let total = 0;
   for (const name of fs.readdirSync(dir)) total += fs.statSync(path.join(dir, name)).size;
@@ -68,14 +80,7 @@ test('a follower left behind past the truncation point catches up through Instal
     expect(leaderStatus.snapshotIndex).toBeGreaterThan(behindAt);
 
     cluster.nodeOk('restart', follower);
-    await cluster.waitForConvergence([1, 2, 3], 60_000);
-    const digests = await poll('identical state on every node', 30_000, async () => {
-      const rows = await Promise.all([1, 2, 3].map((id) => statusOf(id, true)));
-      const first = rows[0]!;
-      if (!rows.every((r) => r && r.appliedIndex === first.appliedIndex && r.stateDigest === first.stateDigest)) throw new Error(JSON.stringify(rows));
-      return rows.map((r) => r!.stateDigest);
-    });
-    expect(new Set(digests).size).toBe(1);
+    await expectIdenticalState();
     expect(fs.readFileSync(cluster.logFile(follower), 'utf8')).toMatch(/snapshot installed/);
     // It serves what was written while it was down, from its own state.
     const local = new EtcdClient({ endpoints: [cluster.endpoint(follower)] });
@@ -125,6 +130,15 @@ test(`under a steady write load (${SOAK_WRITES} puts over ${SOAK_KEYS} keys, com
       expect(s.lastLogIndex - s.firstIndex + 1).toBeLessThanOrEqual(SNAPSHOT_ENTRIES + TRAILING + 300);
     }
     process.stdout.write(`data dir bytes per round (nodes 1-3): ${sizes.join(' ')}\n`);
+    const before = (await statusOf(1))!;
+    expect(before.snapshotIndex).toBeGreaterThan(0);
+    const last = await client.get(`soak/${(SOAK_WRITES - 1) % SOAK_KEYS}`);
+    // A restart starts from the snapshot and the log after it, to the same state.
+    for (const id of [1, 2, 3]) cluster.nodeOk('restart', id);
+    await cluster.waitForLeader({ timeoutMs: 30_000 });
+    await expectIdenticalState();
+    const again = await client.get(`soak/${(SOAK_WRITES - 1) % SOAK_KEYS}`);
+    expect(again.kv?.modRevision).toBe(last.kv?.modRevision);
   } finally {
     client.close();
   }

@@ -244,13 +244,14 @@ export class RaftNode {
     this.schedule();
   }
 
-  /** Starts staging a snapshot the leader streams to us (any earlier unfinished one is dropped). */
+  /**
+   * Starts staging a snapshot the leader streams to us (an earlier transfer still streaming is
+   * dropped). Refused while a complete one waits for the core or is being installed: the leader
+   * may re-send after a timeout, and the staging area holds one snapshot.
+   */
   async beginSnapshotStaging(meta: SnapshotMeta): Promise<SnapshotStaging> {
     this.assertRunning();
-    if (this.incoming && !this.incoming.stepped) {
-      await this.incoming.staging.abort().catch(() => undefined);
-      this.incoming = null;
-    }
+    if (this.incoming) throw new Error(`a snapshot at index ${this.incoming.msg.snapshot.index} is already being installed here; the leader will retry`);
     return this.store.beginSnapshotStaging(meta);
   }
 
@@ -259,12 +260,10 @@ export class RaftNode {
    * the core, which decides (Figure 13) whether it replaces our log and state.
    */
   offerSnapshot(staging: SnapshotStaging, msg: InstallSnapshotMsg): void {
-    if (this.stopped) {
+    if (this.stopped || this.incoming) {
       void staging.abort().catch(() => undefined);
       return;
     }
-    const previous = this.incoming;
-    if (previous && !previous.stepped) void previous.staging.abort().catch(() => undefined);
     this.incoming = { staging, msg, stepped: false };
     this.schedule();
   }
@@ -440,9 +439,11 @@ export class RaftNode {
   }
 
   private async discardOfferedSnapshot(): Promise<void> {
-    const incoming = this.incoming;
-    this.incoming = null;
-    await incoming?.staging.abort();
+    try {
+      await this.incoming?.staging.abort();
+    } finally {
+      this.incoming = null;
+    }
   }
 
   /**
@@ -451,8 +452,15 @@ export class RaftNode {
    * too); then the state machine is rebuilt from the installed records.
    */
   private async installSnapshot(meta: SnapshotMeta, hardState: HardState | null): Promise<void> {
+    try {
+      await this.installStaged(meta, hardState);
+    } finally {
+      this.incoming = null;
+    }
+  }
+
+  private async installStaged(meta: SnapshotMeta, hardState: HardState | null): Promise<void> {
     const incoming = this.incoming;
-    this.incoming = null;
     if (!incoming || incoming.msg.snapshot.index !== meta.index || incoming.msg.snapshot.term !== meta.term) {
       throw new Error(`raft: the core installs a snapshot at index ${meta.index} that this node has not staged`);
     }

@@ -83,13 +83,17 @@ export function receiveSnapshot<S extends SnapshotStagingSink>(opts: SnapshotRec
     callback(null, { records: digest.records });
   };
 
+  // The chunk being staged: 'end' can arrive while the last one is still being written.
+  let staged: Promise<void> = Promise.resolve();
   call.on('data', (c: SnapshotChunk__Output) => {
     if (finished) return;
     call.pause(); // flow control: the sender waits for us while the chunk is staged
-    onChunk(c).then(() => call.resume(), fail);
+    staged = onChunk(c).then(() => void call.resume(), fail);
   });
   call.on('end', () => {
-    if (!finished) fail(new TransferError(grpc.status.INVALID_ARGUMENT, `snapshot stream ended after ${nextSeq} chunks without its last one`));
+    void staged.then(() => {
+      if (!finished) fail(new TransferError(grpc.status.INVALID_ARGUMENT, `snapshot stream ended after ${nextSeq} chunks without its last one`));
+    });
   });
   call.on('error', (e) => fail(e));
 }
