@@ -15,6 +15,8 @@ const DEFAULT_CHANGE_TIMEOUT_MS = 30_000;
 /** How far behind the leader's commit index a learner may be and still be promoted (etcd: "in sync"). */
 export const PROMOTE_LAG_ENTRIES_MAX = 1000;
 const POLL_MS = 50;
+/** Time kept back from the call's deadline to deliver an answer the client will not retry. */
+const ANSWER_MARGIN_MS = 500;
 /** Config entries store ids as u32 (src/raft/core/membership.ts). */
 const MEMBER_ID_MAX = 0xffff_ffff;
 const ADDRESS = /^[^:\s/,=]+:(\d{1,5})$/;
@@ -73,9 +75,9 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, directory: M
         }
         const clash = directory.list(node.status().config).find((m) => m.peerAddress === peerAddress);
         if (clash && clash.id !== id) throw new InvalidRequestError(`peer_address ${peerAddress} is already node ${clash.id}'s`);
-        await change(node, { type: 'addLearner', id }, deadline, encodeMemberAddress({ peerAddress, clientAddress }));
+        const added = await change(node, { type: 'addLearner', id }, deadline, encodeMemberAddress({ peerAddress, clientAddress }));
         if (!r.learner) {
-          await waitCaughtUp(node, id, deadline);
+          await waitCaughtUp(node, id, added, deadline);
           await change(node, { type: 'promote', id }, deadline);
         }
       });
@@ -84,16 +86,18 @@ export function clusterHandlers(node: RaftNode, self: MemberConfig, directory: M
       const deadline = deadlineOf(call);
       answer(cb, async () => {
         const id = memberId(call.request.id);
-        const lag = learnerLag(node, id);
+        const lag = learnerLag(node, id, 0);
         if (lag !== null && lag > PROMOTE_LAG_ENTRIES_MAX) {
-          throw new MembershipChangeError('not_caught_up', `node ${id} is ${lag} entries behind the leader; promote it once it has caught up (at most ${PROMOTE_LAG_ENTRIES_MAX} behind)`);
+          throw new MembershipChangeError('not_caught_up', `node ${id} has not caught up (${describeLag(lag)}); promote it once it is at most ${PROMOTE_LAG_ENTRIES_MAX} entries behind the leader`);
         }
         await change(node, { type: 'promote', id }, deadline);
       });
     },
     MemberRemove(call, cb) {
       const deadline = deadlineOf(call);
-      answer(cb, () => change(node, { type: 'removeNode', id: memberId(call.request.id) }, deadline));
+      answer(cb, async () => {
+        await change(node, { type: 'removeNode', id: memberId(call.request.id) }, deadline);
+      });
     },
   };
 }
@@ -105,8 +109,8 @@ function listed(node: RaftNode, directory: MemberDirectory): Member[] {
   return directory.list(s.committedConfig).map((m) => ({ ...m, isLeader: m.id === s.leaderId, matchIndex: match.get(m.id) ?? 0 }));
 }
 
-/** Proposes one change and waits until it is committed and applied on this node. */
-async function change(node: RaftNode, ch: ConfChange, deadline: number, context?: Uint8Array): Promise<void> {
+/** Proposes one change and waits until it is committed and applied on this node; returns its index. */
+async function change(node: RaftNode, ch: ConfChange, deadline: number, context?: Uint8Array): Promise<number> {
   const { index, term } = node.proposeConfChange(ch, context);
   const applied = node.waitEntry(index, term);
   const left = deadline - Date.now();
@@ -119,21 +123,40 @@ async function change(node: RaftNode, ch: ConfChange, deadline: number, context?
   } finally {
     clearTimeout(timer);
   }
+  return index;
 }
 
-/** How many entries the learner `id` is behind the commit index (null: not known here). */
-function learnerLag(node: RaftNode, id: NodeId): number | null {
+/**
+ * How many entries node `id` is behind the commit index, as this leader knows it: Infinity until
+ * the node has answered an append at or past `since` (a node that never answered, or is still
+ * receiving a snapshot, is not "0 behind" just because little was written). Null: not the
+ * leader, or no such follower.
+ */
+function learnerLag(node: RaftNode, id: NodeId, since: number): number | null {
   const s = node.status();
   const pr = s.progress.find((p) => p.id === id);
-  return pr ? Math.max(0, s.commitIndex - pr.match) : null;
+  if (!pr) return null;
+  if (pr.state !== 'replicate' || pr.match < since) return Infinity;
+  return Math.max(0, s.commitIndex - pr.match);
 }
 
-async function waitCaughtUp(node: RaftNode, id: NodeId, deadline: number): Promise<void> {
+function describeLag(lag: number | null): string {
+  if (lag === null) return 'its progress is unknown here';
+  return lag === Infinity ? 'it has not answered the leader yet, or is still receiving a snapshot' : `${lag} entries behind`;
+}
+
+/**
+ * Waits for a learner just added to catch up. Gives up early enough that the definite answer
+ * (added, not promoted: FAILED_PRECONDITION) reaches the client before its deadline, rather than
+ * a DEADLINE_EXCEEDED it would retry.
+ */
+async function waitCaughtUp(node: RaftNode, id: NodeId, addedAt: number, deadline: number): Promise<void> {
+  const giveUpAt = deadline - ANSWER_MARGIN_MS;
   for (;;) {
-    const lag = learnerLag(node, id);
+    const lag = learnerLag(node, id, addedAt);
     if (lag !== null && lag <= PROMOTE_LAG_ENTRIES_MAX) return;
-    if (Date.now() + POLL_MS > deadline) {
-      throw new DeadlineError(`node ${id} was added as a learner but has not caught up (${lag ?? 'unknown'} entries behind); promote it later with \`ordo member promote ${id}\``);
+    if (Date.now() + POLL_MS > giveUpAt) {
+      throw new MembershipChangeError('not_caught_up', `node ${id} was added as a learner but has not caught up (${describeLag(lag)}), so it was not promoted; promote it later with \`ordo member promote ${id}\``);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }

@@ -105,6 +105,20 @@ test('a second change while the first is uncommitted is FAILED_PRECONDITION (one
   expect(after.filter(([id]) => id <= 3)).toEqual(THREE);
 });
 
+test('a voter is never promoted before it has caught up: adding a node that is not running leaves a learner', async () => {
+  const add = await cluster.ordo(['member', 'add', '6', '127.0.0.1:28418/127.0.0.1:28468', '--deadline-ms', '3000']);
+  expect(add.code).not.toBe(0);
+  expect(add.stderr).toContain('FAILED_PRECONDITION');
+  expect(add.stderr).toMatch(/node 6 was added as a learner but has not caught up .*, so it was not promoted/);
+  const promote = await cluster.ordo(['member', 'promote', '6']);
+  expect(promote.code).not.toBe(0);
+  expect(promote.stderr).toContain('FAILED_PRECONDITION');
+  expect(promote.stderr).toMatch(/node 6 has not caught up/);
+  const after = await memberIds(cluster);
+  expect(after.filter(([id]) => id === 6)).toEqual([[6, 'learner']]);
+  expect(after.filter(([id]) => id <= 3)).toEqual(THREE);
+});
+
 test('removing the last voter is FAILED_PRECONDITION and the node keeps serving', async () => {
   const r = await single.ordo(['member', 'remove', '1']);
   expect(r.code).not.toBe(0);
