@@ -14,6 +14,9 @@ export interface ListedMember extends MemberConfig {
  * record wins: a re-added id may have moved.
  */
 export class MemberDirectory {
+  /** Addresses peers told us they have (MessageBatch.from_address): the last resort. */
+  private readonly heard = new Map<NodeId, string>();
+
   constructor(
     private readonly node: RaftNode,
     private readonly bootstrap: readonly MemberConfig[],
@@ -22,7 +25,19 @@ export class MemberDirectory {
   get(id: NodeId): MemberConfig | undefined {
     const added = this.node.stateMachine.memberAddress(id);
     if (added) return { id, ...added };
-    return this.bootstrap.find((m) => m.id === id);
+    const configured = this.bootstrap.find((m) => m.id === id);
+    if (configured) return configured;
+    const heard = this.heard.get(id);
+    return heard ? { id, clientAddress: '', peerAddress: heard } : undefined;
+  }
+
+  /**
+   * A peer's own word for its address. Used only for ids nothing else names: a node that joined
+   * must answer a leader that was itself added at runtime before the entry naming that leader
+   * reaches it (and it cannot reach it without answering).
+   */
+  hear(id: NodeId, peerAddress: string): void {
+    if (this.heard.get(id) !== peerAddress) this.heard.set(id, peerAddress);
   }
 
   clientAddress(id: NodeId): string | undefined {
@@ -39,7 +54,8 @@ export class MemberDirectory {
     return [...config.voters.map((id) => entry(id, 'voter')), ...config.learners.map((id) => entry(id, 'learner'))];
   }
 
-  isMember(id: NodeId): boolean {
-    return isMember(this.node.status().config, id);
+  /** A member of this node's configuration, or a peer that spoke to us (perhaps ahead of our log). */
+  isPeer(id: NodeId): boolean {
+    return isMember(this.node.status().config, id) || this.heard.has(id);
   }
 }

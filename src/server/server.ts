@@ -88,6 +88,7 @@ export class OrdoServer {
       selfId: cfg.id,
       log: this.log,
       deliver: (msgs) => node.step(msgs),
+      learnAddress: (id, address) => directory.hear(id, address),
       snapshots: { begin: (meta) => node.beginSnapshotStaging(meta), offer: (staging, msg) => node.offerSnapshot(staging, msg) },
     });
     const raftV1 = raftProto().ordo.raft.v1;
@@ -140,7 +141,8 @@ export class OrdoServer {
     if (known || id === this.cfg.id) return known;
     const address = this.directory?.peerAddress(id);
     if (!address) return undefined;
-    const link = new PeerLink(id, address, this.cfg.cluster, this.log);
+    const self = this.cfg.members.find((m) => m.id === this.cfg.id);
+    const link = new PeerLink(id, address, this.cfg.cluster, this.log, self?.peerAddress ?? '');
     this.links.set(id, link);
     return link;
   }
@@ -149,7 +151,7 @@ export class OrdoServer {
   private pruneLinks(): void {
     for (const [id, link] of this.links) {
       const moved = this.directory?.peerAddress(id) !== link.address;
-      if (this.directory?.isMember(id) && !moved) continue;
+      if (this.directory?.isPeer(id) && !moved) continue;
       link.close();
       this.links.delete(id);
     }

@@ -106,7 +106,7 @@ test('a second change while the first is uncommitted is FAILED_PRECONDITION (one
 });
 
 test('a voter is never promoted before it has caught up: adding a node that is not running leaves a learner', async () => {
-  const add = await cluster.ordo(['member', 'add', '6', '127.0.0.1:28418/127.0.0.1:28468', '--deadline-ms', '3000']);
+  const add = await cluster.ordo(['member', 'add', '6', '127.0.0.1:27018/127.0.0.1:27068', '--deadline-ms', '3000']);
   expect(add.code).not.toBe(0);
   expect(add.stderr).toContain('FAILED_PRECONDITION');
   expect(add.stderr).toMatch(/node 6 was added as a learner but has not caught up .*, so it was not promoted/);

@@ -57,6 +57,8 @@ export class PeerLink {
     readonly address: string,
     private readonly cluster: string,
     private readonly log: Logger,
+    /** This node's own peer address, sent along so that a peer who does not know it can answer. */
+    private readonly fromAddress = '',
     private readonly limits: PeerLinkLimits = defaultPeerLinkLimits,
   ) {
     const Peer = raftProto().ordo.raft.v1.Peer;
@@ -98,7 +100,7 @@ export class PeerLink {
     const call = this.call ?? this.open();
     while (this.queue.length > 0 && this.writable) {
       const batch = this.queue.splice(0, this.limits.batchMessagesMax);
-      this.writable = call.write({ cluster: this.cluster, messages: batch.map(encodeMessage) });
+      this.writable = call.write({ cluster: this.cluster, messages: batch.map(encodeMessage), fromAddress: this.fromAddress });
     }
   }
 

@@ -15,6 +15,8 @@ export function peerHandlers<S extends SnapshotStagingSink>(opts: {
   selfId: NodeId;
   log: Logger;
   deliver: (msgs: Message[]) => void;
+  /** A sender's own peer address, for a node that may not know where it lives yet. */
+  learnAddress: (id: NodeId, peerAddress: string) => void;
   snapshots: Pick<SnapshotReceiverOptions<S>, 'begin' | 'offer'>;
 }): PeerHandlers {
   return {
@@ -38,6 +40,7 @@ export function peerHandlers<S extends SnapshotStagingSink>(opts: {
           // itself ignores what a non-member may not say (dissertation 4.2.3).
           const stray = msgs.find((m) => m.to !== opts.selfId);
           if (stray) return fail(grpc.status.INVALID_ARGUMENT, `message from ${stray.from} to ${stray.to} reached node ${opts.selfId}`);
+          if (batch.fromAddress && msgs.length > 0) opts.learnAddress(msgs[0]!.from, batch.fromAddress);
           opts.deliver(msgs);
         } catch (e) {
           fail(grpc.status.INVALID_ARGUMENT, e instanceof Error ? e.message : String(e));

@@ -19,7 +19,7 @@ const SCRIPTS = path.join(ROOT, 'cluster-scripts');
 const BIN = path.join(ROOT, 'bin', 'ordo');
 
 /**
- * One block of 100 ports per test file, all in 27600-28999. Node i of a cluster based at P uses
+ * One block of 100 ports per test file, in 27000-27099 and 27600-28999. Node i of a cluster based at P uses
  * P+i-1 (clients) and P+50+i-1 (peers), so a block holds a 9-node cluster, or two small clusters
  * at P and P+10 (quorum.test.ts does that).
  */
@@ -42,9 +42,10 @@ export const PORT_BLOCKS = {
   'etcd3-client': 28210,
   'etcd-bad-input': 28220,
   // Snapshots and membership: 3-node clusters growing to 5 (ids up to 5 fit in a 10-port slice).
-  snapshots: 28300,
-  membership: 28400,
-  'membership-bad-input': 28410,
+  // test/chaos uses 28300-28599 and 29200-29599, link-proxy.test.ts 28700, test/scripts 29600.
+  snapshots: 28600,
+  membership: 27000,
+  'membership-bad-input': 27010,
 } as const;
 export type TestFile = keyof typeof PORT_BLOCKS;
 

@@ -5,9 +5,11 @@ import type { RaftMessage as _ordo_raft_v1_RaftMessage, RaftMessage__Output as _
 export interface MessageBatch {
   'cluster'?: (string);
   'messages'?: (_ordo_raft_v1_RaftMessage)[];
+  'fromAddress'?: (string);
 }
 
 export interface MessageBatch__Output {
   'cluster': (string);
   'messages': (_ordo_raft_v1_RaftMessage__Output)[];
+  'fromAddress': (string);
 }
