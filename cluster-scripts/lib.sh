@@ -11,7 +11,10 @@
 # The members: nodes 1..NODES and the joined ones, less the removed ones (member_ids).
 # Ports: node i serves clients on P+i-1 and peers on P+50+i-1, so ids end at 50. With
 # --proxy-peers (chaos tests), node i reaches peer j through P+60+5*(i-1)+(j-1), where the harness
-# runs a fault-injecting proxy for that directed link; every port stays within [P, P+99].
+# runs a fault-injecting proxy for that directed link; every port stays within [P, P+99] for ids
+# up to 5. A node added there (node.sh add) reaches the original nodes through its proxies the
+# same way, but is added at its own peer port, which every node learns from the log: links into
+# an added node, and between added nodes, are not proxied.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEFAULT_DATA_DIR="$ROOT/.ordo/cluster"

@@ -3,12 +3,12 @@
 #   cluster-scripts/node.sh kill|pause|resume|restart|stop|add|remove ID [--data-dir D]
 # kill = kill -9; pause = SIGSTOP; resume = SIGCONT; restart = start again with the same data
 # (killing it first if it still runs) and wait until it listens; stop = graceful SIGTERM.
-# add = start a new, empty node ID (above the cluster's original nodes, at most 50; ports by the
-# same scheme) with --join, add it with `ordo member add --learner`, wait until it has caught up
-# (60 s at most), promote it to voter and rewrite D/endpoints. remove = `ordo member remove ID`,
-# then stop the node and drop it from D/endpoints; its data stays. Both honour ORDO_NODE_ARGS as
-# start.sh does; restart and start.sh bring an added node back with --join, and leave a removed
-# one down.
+# add = start a new, empty node ID (above the cluster's original nodes, at most 50, or 5 with
+# --proxy-peers, see lib.sh; ports by the same scheme) with --join, add it with `ordo member add
+# --learner`, wait until it has caught up (60 s at most), promote it to voter and rewrite
+# D/endpoints. remove = `ordo member remove ID`, then stop the node and drop it from D/endpoints;
+# its data stays. Both honour ORDO_NODE_ARGS as start.sh does; restart and start.sh bring an added
+# node back with --join, and leave a removed one down.
 . "$(dirname "$0")/lib.sh"
 CATCH_UP_TIMEOUT_S=60
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
@@ -26,7 +26,7 @@ done
 # The checks of `add` that need no cluster: the id is new to D and its ports are free.
 check_new_node() { # D id
   local pid p
-  [ "${PROXY_PEERS:-0}" = 0 ] || die "cannot add a node to a --proxy-peers cluster: the chaos harness runs no proxy for its links"
+  [ "${PROXY_PEERS:-0}" = 0 ] || [ "$2" -le 5 ] || die "a --proxy-peers cluster has proxy ports for ids 1..5 only (lib.sh proxy_port)"
   [ "$2" -gt "$NODES" ] || die "node $2 is one of the cluster's $NODES original nodes; pick an id above $NODES"
   [ "$2" -le 50 ] || die "node ids end at 50 (clients on P..P+49, peers on P+50..P+99)"
   if pid=$(pid_of "$1" "$2"); then die "node $2 is already running (pid $pid)"; fi

@@ -2,10 +2,11 @@
  * `npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|none|kill,pause,...] [--seed S]
  *                   [--workloads register,set,log,etcd-register] [--base-port P] [--data-dir D]`
  * (`--workload` is an alias of `--workloads`.) `etcd-register` is the register workload through
- * etcd's v3 API (EtcdClient) instead of ordo's own.
+ * etcd's v3 API (EtcdClient) instead of ordo's own. The `member` nemesis (membership changes:
+ * nodes 4 and 5 join, voters leave) needs --nodes 3 and is not part of `all`: `--nemesis all,member`.
  * Exit 0 when the run passes (converged, every history checks out), 1 when it does not, 2 on bad usage.
  */
-import { parseNemeses } from './nemesis';
+import { checkNemeses, NEMESES, parseNemeses } from './nemesis';
 import { formatReport } from './report';
 import { runChaos } from './run';
 import { LogWorkload } from './workloads/log';
@@ -21,7 +22,7 @@ const WORKLOADS: Record<string, () => Workload> = {
 };
 
 function usage(msg: string): never {
-  process.stderr.write(`chaos: ${msg}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|kill,pause,partition,oneway,bridge,slow,lossy,rolling] [--seed S] [--workloads register,set,log,etcd-register] [--base-port P] [--data-dir D]\n`);
+  process.stderr.write(`chaos: ${msg}\nusage: npm run chaos -- [--duration S] [--nodes 3|5] [--nemesis all|none|${NEMESES.join(',')} (member: --nodes 3 only, not in all)] [--seed S] [--workloads register,set,log,etcd-register] [--base-port P] [--data-dir D]\n`);
   process.exit(2);
 }
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   let nemeses;
   try {
     nemeses = parseNemeses(o.nemesis);
+    checkNemeses(nemeses, o.nodes);
   } catch (e) {
     usage((e as Error).message);
   }

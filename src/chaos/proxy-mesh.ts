@@ -4,6 +4,12 @@ import { LinkProxy, LinkMode } from './link-proxy';
  * One fault-injecting proxy per directed peer link (from -> to), so every network fault is a
  * choice of link modes: a symmetric partition cuts both directions between two groups, a
  * one-way partition cuts one, a bridge leaves one node connected to both sides.
+ *
+ * Built for every id the cluster may ever have. A node added later (node.sh add) reaches the
+ * original nodes through its proxies, but its peers reach it at the address it was added with,
+ * which is its own peer port: every node learns that one address from the log, so it cannot be
+ * a per-link proxy. Links into an added node, and so between two added nodes, are not proxied,
+ * and faults on them do nothing: such a node is cut off only in what it sends.
  */
 export class ProxyMesh {
   private readonly links = new Map<string, LinkProxy>();

@@ -5,7 +5,7 @@ import { EtcdClient } from '../etcd-client';
 import { SeededRand } from '../raft/core/rand';
 import { ChaosCluster } from './chaos-cluster';
 import { gapsBetween, HistoryRecorder } from './history';
-import { Nemesis, NemesisName, NemesisTiming, defaultTiming } from './nemesis';
+import { MAX_NODE_ID, Nemesis, NemesisName, NemesisTiming, checkNemeses, defaultTiming } from './nemesis';
 import { ProxyMesh } from './proxy-mesh';
 import type { Workload, WorkloadVerdict } from './workloads/workload';
 
@@ -41,14 +41,20 @@ export interface ChaosReport {
 
 /**
  * One chaos run: a real cluster with proxied peer links, workloads recording histories while the
- * nemesis injects faults, then heal, convergence (identical state on every node), and the
+ * nemesis injects faults, then heal, convergence (identical state on every member), and the
  * workloads' verdicts. Whatever happens, every node and proxy it started is stopped.
+ *
+ * With the member nemesis, ids up to MAX_NODE_ID exist from the start as far as the proxies and
+ * the workloads' endpoint lists go, so a node added later reaches its peers through proxies and
+ * clients find it; the final checks cover the members at the end.
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  checkNemeses(o.nemeses, o.nodes);
   const say = o.log ?? (() => undefined);
-  const cluster = new ChaosCluster({ nodes: o.nodes, basePort: o.basePort, dataDir: o.dataDir, env: o.env });
+  const maxId = o.nemeses.includes('member') ? MAX_NODE_ID : o.nodes;
+  const cluster = new ChaosCluster({ nodes: o.nodes, maxId, basePort: o.basePort, dataDir: o.dataDir, env: o.env });
   const rand = new SeededRand(o.seed);
-  const mesh = new ProxyMesh(cluster.ids, (f, t) => cluster.proxyPort(f, t), (id) => cluster.peerPort(id), () => rand.next());
+  const mesh = new ProxyMesh(cluster.allIds, (f, t) => cluster.proxyPort(f, t), (id) => cluster.peerPort(id), () => rand.next());
   const clients: { close(): void }[] = [];
   const t0 = process.hrtime.bigint(); // one clock for every history, so they merge
   const histories = new Map(o.workloads.map((w) => [w, new HistoryRecorder(t0)]));
@@ -98,7 +104,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const file = join(cluster.dataDir, `history-${w.name}.jsonl`);
       history.writeJsonl(file);
       historyFiles.push(file);
-      const ctx = { endpoints: cluster.endpoints, history, client: (k: number) => clientFor(rotated(k)), nodeClient: (e: string) => clientFor([e]), timeLimitMs: o.checkTimeLimitMs ?? 120_000 };
+      const ctx = { endpoints: cluster.memberEndpoints, history, client: (k: number) => clientFor(rotated(k)), nodeClient: (e: string) => clientFor([e]), timeLimitMs: o.checkTimeLimitMs ?? 120_000 };
       verdicts.push(await w.verify(ctx));
     }
     const all = [...histories.values()];
@@ -127,7 +133,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** Polls every node for (term, leader) pairs: each distinct one is an election seen. */
+/** Polls every member for (term, leader) pairs: each distinct one is an election seen. */
 async function watchElections(cluster: ChaosCluster, seen: Set<string>, stopped: () => boolean): Promise<void> {
   while (!stopped()) {
     for (const s of await cluster.statuses()) if (s?.role === 'leader') seen.add(`${s.term}/${s.id}`);
@@ -135,26 +141,32 @@ async function watchElections(cluster: ChaosCluster, seen: Set<string>, stopped:
   }
 }
 
-/** All nodes up with equal commit, applied and last indexes, the same committed log and the same state. */
+/** All members up with equal commit, applied and last indexes, the same committed log (as far as comparable) and the same state. */
 async function waitConverged(cluster: ChaosCluster, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
   const end = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < end) {
+    const ids = cluster.ids;
     const s = await cluster.statuses(true);
-    last = s.map((x, i) => (x ? `${x.id}:${x.role}/t${x.term}/c${x.commitIndex}/a${x.appliedIndex}/l${x.lastLogIndex}/${x.stateDigest.slice(0, 8)}` : `${i + 1}:unreachable`)).join(' ');
+    last = s.map((x, i) => (x ? `${x.id}:${x.role}/t${x.term}/c${x.commitIndex}/a${x.appliedIndex}/f${x.firstIndex}/l${x.lastLogIndex}/${x.stateDigest.slice(0, 8)}` : `${ids[i]}:unreachable`)).join(' ');
     const up = s.filter((x) => x !== null);
     const leader = up.find((x) => x!.role === 'leader');
     if (up.length === s.length && leader) {
-      const same = up.every(
-        (x) =>
-          x!.commitIndex === leader.commitIndex &&
-          x!.appliedIndex === leader.commitIndex &&
-          x!.lastLogIndex === leader.lastLogIndex &&
-          x!.stateDigest === leader.stateDigest &&
-          x!.logDigest === leader.logDigest,
-      );
+      // A log digest covers the entries from the node's first index on, and each node compacts its
+      // log at its own pace: only digests that start where the leader's does can be compared.
+      const logComparable = up.filter((x) => x!.firstIndex === leader.firstIndex);
+      const same =
+        up.every(
+          (x) =>
+            x!.commitIndex === leader.commitIndex &&
+            x!.appliedIndex === leader.commitIndex &&
+            x!.lastLogIndex === leader.lastLogIndex &&
+            x!.stateDigest === leader.stateDigest,
+        ) && logComparable.every((x) => x!.logDigest === leader.logDigest);
       if (same) {
-        return { ok: true, detail: `all ${s.length} nodes at index ${leader.commitIndex}: identical committed log (${leader.logDigest}) and state (${leader.stateDigest})` };
+        const uncompared = s.length - logComparable.length;
+        const log = `${leader.logDigest}${uncompared > 0 ? `; ${uncompared} compacted to another first index, not compared` : ''}`;
+        return { ok: true, detail: `all ${s.length} members (${ids.join(',')}) at index ${leader.commitIndex}: identical committed log (${log}) and state (${leader.stateDigest})` };
       }
     }
     await new Promise((r) => setTimeout(r, 500));

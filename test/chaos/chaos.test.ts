@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChaos } from '../../src/chaos/run';
-import { NEMESES } from '../../src/chaos/nemesis';
+import { ALL_NEMESES } from '../../src/chaos/nemesis';
 import { RegisterWorkload } from '../../src/chaos/workloads/register';
 import { SetWorkload } from '../../src/chaos/workloads/set';
 import { fastTiming, processesUsing } from './support';
@@ -20,7 +20,7 @@ describe('chaos on a real cluster', () => {
     const report = await runChaos({
       durationS: 45,
       nodes: 3,
-      nemeses: [...NEMESES],
+      nemeses: [...ALL_NEMESES],
       seed: 7,
       basePort: 28300,
       workloads: [new RegisterWorkload({ clients: 10, keys: 4, keyWindowMs: 10_000, thinkMsMax: 30 }), new SetWorkload()],
