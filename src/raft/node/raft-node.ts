@@ -109,6 +109,7 @@ export class RaftNode {
   private incoming: { staging: SnapshotStaging; msg: InstallSnapshotMsg; stepped: boolean } | null = null;
   /** Bytes of entries applied since the last snapshot (one of the compaction triggers). */
   private bytesSinceSnapshot = 0;
+  /** Snapshots installed from a leader since start (see stateGeneration). */
   private installs = 0;
 
   private constructor(
