@@ -9,6 +9,7 @@ import { OrdoClient, OrdoError } from '../client/client';
 import type { Member__Output } from '../generated/ordo/v1/Member';
 import type { MemberChangeResponse__Output } from '../generated/ordo/v1/MemberChangeResponse';
 import type { MemberListResponse__Output } from '../generated/ordo/v1/MemberListResponse';
+import { parseHostPort } from '../host-port';
 import { columns, run } from './client-commands';
 
 const ADDRESS_FORMS = 'peerHost:port or clientHost:port/peerHost:port';
@@ -33,11 +34,10 @@ export function parseMemberAddress(text: string): { clientAddress: string; peerA
 }
 
 function hostPort(part: string, whole: string): string {
-  const m = /^([^:/,=\s]+):(\d{1,5})$/.exec(part);
-  if (!m) throw new Error(`member address must be ${ADDRESS_FORMS}, got "${whole}"`);
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) throw new Error(`port ${m[2]} in member address "${whole}" is not in 1..65535`);
-  return `${m[1]}:${port}`;
+  const parsed = parseHostPort(part);
+  if (parsed.ok) return `${parsed.host}:${parsed.port}`;
+  if (parsed.badPort !== undefined) throw new Error(`port ${parsed.badPort} in member address "${whole}" is not in 1..65535`);
+  throw new Error(`member address must be ${ADDRESS_FORMS}, got "${whole}"`);
 }
 
 /** The `member list --json` object (a contract: scripts read it). */

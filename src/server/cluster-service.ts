@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ClusterHandlers } from '../generated/ordo/v1/Cluster';
 import type { Member } from '../generated/ordo/v1/Member';
 import type { MemberChangeResponse } from '../generated/ordo/v1/MemberChangeResponse';
+import { parseHostPort } from '../host-port';
 import type { ConfChange, NodeId } from '../raft/core/types';
 import { MembershipChangeError } from '../raft/node/errors';
 import type { RaftNode } from '../raft/node/raft-node';
@@ -13,13 +14,12 @@ import type { MemberDirectory } from './member-directory';
 /** Without a client deadline, a membership call waits this long (a learner may need a snapshot). */
 const DEFAULT_CHANGE_TIMEOUT_MS = 30_000;
 /** How far behind the leader's commit index a learner may be and still be promoted (etcd: "in sync"). */
-export const PROMOTE_LAG_ENTRIES_MAX = 1000;
+const PROMOTE_LAG_ENTRIES_MAX = 1000;
 const POLL_MS = 50;
 /** Time kept back from the call's deadline to deliver an answer the client will not retry. */
 const ANSWER_MARGIN_MS = 500;
 /** Config entries store ids as u32 (src/raft/core/membership.ts). */
 const MEMBER_ID_MAX = 0xffff_ffff;
-const ADDRESS = /^[^:\s/,=]+:(\d{1,5})$/;
 
 /**
  * This node's view of itself and of the membership (`ordo status`, `ordo member ...`).
@@ -172,9 +172,7 @@ function address(field: string, raw: string, required: boolean): string {
     if (required) throw new InvalidRequestError(`${field} is required (host:port)`);
     return '';
   }
-  const m = ADDRESS.exec(raw);
-  const port = m ? Number(m[1]) : 0;
-  if (!m || port < 1 || port > 65535) throw new InvalidRequestError(`${field} must be host:port with a port 1..65535, got "${raw}"`);
+  if (!parseHostPort(raw).ok) throw new InvalidRequestError(`${field} must be host:port with a port 1..65535, got "${raw}"`);
   return raw;
 }
 
