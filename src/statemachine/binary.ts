@@ -7,8 +7,21 @@
 
 const VARINT_BYTES_MAX = 8; // 8 * 7 = 56 bits >= 53 bits of a safe integer
 
+/**
+ * Scratch buffers of finished writers, reused by the next ones. Every command, record and
+ * response is encoded through a ByteWriter, several per write on every node; growing a fresh
+ * buffer 64 -> 128 -> 256 bytes each time cost three ArrayBuffer allocations per encoding (each
+ * also work for the GC's array-buffer sweeper) where one, the exact-size result, is enough. A list,
+ * not one buffer, because writers nest (a value is encoded while its container is half written).
+ */
+const scratchPool: Uint8Array[] = [];
+const SCRATCH_POOL_MAX = 16;
+const SCRATCH_BYTES_MIN = 256;
+const SCRATCH_KEPT_BYTES_MAX = 64 << 10;
+const FINISHED = new Uint8Array(0);
+
 export class ByteWriter {
-  private buf = new Uint8Array(64);
+  private buf = scratchPool.pop() ?? new Uint8Array(SCRATCH_BYTES_MIN);
   private len = 0;
 
   u8(value: number): this {
@@ -48,13 +61,18 @@ export class ByteWriter {
     return this;
   }
 
-  /** A copy of exactly the written bytes. */
+  /** A copy of exactly the written bytes; the writer is spent (its scratch buffer goes back to the pool). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    if (this.buf === FINISHED) throw new Error('ByteWriter used after finish()');
+    const out = this.buf.slice(0, this.len);
+    if (this.buf.length <= SCRATCH_KEPT_BYTES_MAX && scratchPool.length < SCRATCH_POOL_MAX) scratchPool.push(this.buf);
+    this.buf = FINISHED;
+    return out;
   }
 
   private reserve(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
+    if (this.buf === FINISHED) throw new Error('ByteWriter used after finish()');
     let size = this.buf.length * 2;
     while (size < this.len + extra) size *= 2;
     const next = new Uint8Array(size);
