@@ -1,3 +1,4 @@
+import type { RssSummary } from './cpu';
 import type { Floor } from './floor';
 import { Histogram } from './histogram';
 import type { FailoverRun, LoadRun, Run, ScenarioSpec } from './scenarios';
@@ -20,6 +21,8 @@ export interface TargetSummary {
   /** CPU µs per op (per record for append) of the leader, of each follower, of the load generator. */
   readonly cpuUsPerOp?: { leader: number | null; followers: Array<number | null>; generator: number | null };
   readonly leaderChanged?: boolean;
+  /** RSS of each member (member order) over the last round's window; see RssSummary. */
+  readonly rss?: Array<RssSummary | null>;
   /** Failover: kill -9 of the leader to the first acknowledged put, median and every trial. */
   readonly failoverMedianMs?: number | null;
   readonly failoverTrialsMs?: Array<number | null>;
@@ -109,6 +112,7 @@ export function summarize(runs: readonly Run[]): TargetSummary | null {
       generator: ops ? round(generatorUs / ops, 1) : null,
     },
     leaderChanged: loads.some((r) => r.leaderChanged),
+    rss: loads[loads.length - 1].memberRss,
   };
 }
 

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { logProto } from '../src/rpc/proto';
-import { CpuWindow } from './cpu';
+import { CpuWindow, type RssSummary } from './cpu';
 import { type GeneratorResult, type OpKind, SingleWriter, preload, runGenerator } from './generator';
 import { type Target, type TargetName, sleep, waitForLeader } from './targets/common';
 import { startEtcd } from './targets/etcd';
@@ -66,6 +66,8 @@ export interface LoadRun extends GeneratorResult {
   readonly leaderChanged: boolean;
   readonly memberCpuUs: Array<number | null>;
   readonly generatorCpuUs: number;
+  /** Each member's RSS over the window (member order); null where a member died. */
+  readonly memberRss: Array<RssSummary | null>;
 }
 
 export interface FailoverRun {
@@ -117,7 +119,7 @@ async function load(target: Target, leader: number, spec: ScenarioSpec, p: Param
     await createTopic(target.endpoints[leader], 'bench', p.timeoutMs);
   }
   let cpu: CpuWindow | null = null;
-  let used: ReturnType<CpuWindow['finish']> = { members: [], generatorUs: 0 };
+  let used: ReturnType<CpuWindow['finish']> = { members: [], generatorUs: 0, rss: [] };
   const g = await runGenerator({
     kind,
     endpoints,
@@ -135,6 +137,8 @@ async function load(target: Target, leader: number, spec: ScenarioSpec, p: Param
     onWindowEnd: () => (used = cpu!.finish()),
   });
   const after = await waitForLeader(target.endpoints, 5000).catch(() => -1);
+  const rssText = used.rss.map((r, i) => `${i + 1}: ${r ? `${r.baselineMb} -> ${r.endMb} MB (max ${r.maxMb}, ${r.driftPct >= 0 ? '+' : ''}${r.driftPct}%)` : 'n/a'}`);
+  log(`${label}: RSS per member, baseline -> end: ${rssText.join('; ')}; leader ${after === leader ? 'unchanged' : 'CHANGED'}`);
   const perCall = kind === 'append' ? p.batch : 1;
   return {
     type: 'load',
@@ -152,6 +156,7 @@ async function load(target: Target, leader: number, spec: ScenarioSpec, p: Param
     leaderChanged: after !== leader,
     memberCpuUs: used.members,
     generatorCpuUs: used.generatorUs,
+    memberRss: used.rss,
   };
 }
 
