@@ -461,6 +461,39 @@ describe('snapshot transfer over gRPC (SnapshotSender -> receiveSnapshot)', () =
     expect(f.offers).toEqual([]);
   });
 
+  test('5b. a stream cancelled while its staging is still being opened: the staging is aborted once open, nothing offered', async () => {
+    const f = (follower = await startFollower());
+    const open = f.begin;
+    f.begin = async (meta) => {
+      await sleep(300); // the sender gives up meanwhile (a partition, a crash: ECONNRESET)
+      return open(meta);
+    };
+    client = rawClient(f);
+    const call = client.installSnapshot(() => undefined);
+    call.write(chunksOf(records(30), 10)[0]!);
+    await sleep(100);
+    call.cancel();
+    await waitFor('the staging to be opened', () => f.sinks.length === 1);
+    // Left open, this staging would make the store refuse every later snapshot for good.
+    await waitFor('the abort', () => f.sinks[0]!.aborted > 0);
+    await sleep(100);
+    expect(f.sinks[0]!.completedWith).toBeNull();
+    expect(f.offers).toEqual([]);
+  });
+
+  test('5c. a stream cancelled while its last chunk is staged: nothing is offered', async () => {
+    const f = (follower = await startFollower());
+    f.completeDelayMs = 300;
+    client = rawClient(f);
+    const call = client.installSnapshot(() => undefined);
+    for (const c of chunksOf(records(30), 10)) call.write(c);
+    await waitFor('the last chunk to be staging', () => f.sinks.length === 1 && f.sinks[0]!.busy > 0 && f.sinks[0]!.records.length === 30);
+    call.cancel();
+    await sleep(500);
+    expect(f.sinks[0]!.aborted).toBeGreaterThan(0);
+    expect(f.offers).toEqual([]);
+  });
+
   test('6. an out-of-order chunk is refused with INVALID_ARGUMENT', async () => {
     const f = (follower = await startFollower());
     const chunks = chunksOf(records(40), 10);

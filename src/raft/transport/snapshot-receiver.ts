@@ -67,17 +67,22 @@ export function receiveSnapshot<S extends SnapshotStagingSink>(opts: SnapshotRec
     if (!first) {
       first = c;
       meta = { index: c.index, term: c.snapshotTerm, config: makeConfig(c.voters, c.learners) };
-      staging = await opts.begin(meta);
+      const opened = await opts.begin(meta);
+      staging = opened;
+      // The stream failed while the staging was being opened: fail() found none to abort. Left
+      // open, it would make the store refuse every later snapshot (a follower stuck for good).
+      if (finished) return void opened.abort().catch(() => undefined);
     } else if (!sameTransfer(first, c)) {
       throw new TransferError(grpc.status.INVALID_ARGUMENT, `snapshot chunk ${c.seq} belongs to another transfer`);
     }
     digest.add(c.keys, c.values);
     if (c.keys.length > 0) await staging!.add(c.keys.map((k, i) => [k, c.values[i]!]));
-    if (!c.last) return;
+    if (finished || !c.last) return; // finished: fail() came meanwhile and aborted the staging
     if (c.totalRecords !== digest.records || c.digest !== digest.hex()) {
       throw new TransferError(grpc.status.DATA_LOSS, `snapshot at ${c.index}: ${digest.records} records (checksum ${digest.hex()}) received, sender says ${c.totalRecords} (${c.digest})`);
     }
     await staging!.complete(digest.records);
+    if (finished) return; // the stream failed while the last chunk was staged: aborted, not offered
     finished = true;
     opts.offer(staging!, { type: 'InstallSnapshot', from: c.from, to: c.to, term: c.term, snapshot: meta! });
     callback(null, { records: digest.records });
@@ -96,6 +101,8 @@ export function receiveSnapshot<S extends SnapshotStagingSink>(opts: SnapshotRec
     });
   });
   call.on('error', (e) => fail(e));
+  // A sender that goes away (crash, partition, deadline) cancels the call: no 'end', no 'error'.
+  call.on('cancelled', () => fail(new TransferError(grpc.status.CANCELLED, `snapshot stream cancelled by the sender after ${nextSeq} chunks`)));
 }
 
 function sameTransfer(a: SnapshotChunk__Output, b: SnapshotChunk__Output): boolean {
