@@ -65,7 +65,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await mesh.close();
     await cluster.stop();
   };
-  const onSignal = () => void cleanup().then(() => process.exit(130));
+  // A signal wins over whatever the run then throws because of it (a cluster stopped while it was
+  // still starting, closed clients): the process exits 130 once everything is stopped, never 2.
+  let interrupted: Promise<void> | null = null;
+  const onSignal = () => {
+    interrupted ??= cleanup().then(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -129,6 +134,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (interrupted) await interrupted; // exits
     await cleanup();
   }
 }
