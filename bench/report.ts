@@ -1,4 +1,4 @@
-import type { RssSummary } from './cpu';
+import type { RssSummary } from './process-meters';
 import type { Floor } from './floor';
 import { Histogram } from './histogram';
 import type { FailoverRun, LoadRun, Run, ScenarioSpec } from './scenarios';

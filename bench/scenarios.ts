@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { logProto } from '../src/rpc/proto';
-import { CpuWindow, type RssSummary } from './cpu';
+import { MeterWindow, type RssSummary } from './process-meters';
 import { type GeneratorResult, type OpKind, SingleWriter, preload, runGenerator } from './generator';
 import { type Target, type TargetName, sleep, waitForLeader } from './targets/common';
 import { startEtcd } from './targets/etcd';
@@ -118,8 +118,8 @@ async function load(target: Target, leader: number, spec: ScenarioSpec, p: Param
     endpoints = [target.endpoints[leader]]; // the Log service does not forward: leader only
     await createTopic(target.endpoints[leader], 'bench', p.timeoutMs);
   }
-  let cpu: CpuWindow | null = null;
-  let used: ReturnType<CpuWindow['finish']> = { members: [], generatorUs: 0, rss: [] };
+  let meters: MeterWindow | null = null;
+  let used: ReturnType<MeterWindow['finish']> = { members: [], generatorUs: 0, rss: [] };
   const g = await runGenerator({
     kind,
     endpoints,
@@ -133,8 +133,8 @@ async function load(target: Target, leader: number, spec: ScenarioSpec, p: Param
     timeoutMs: p.timeoutMs,
     label,
     progress: log,
-    onWindowStart: () => (cpu = new CpuWindow(target.pids())),
-    onWindowEnd: () => (used = cpu!.finish()),
+    onWindowStart: () => (meters = new MeterWindow(target.pids())),
+    onWindowEnd: () => (used = meters!.finish()),
   });
   const after = await waitForLeader(target.endpoints, 5000).catch(() => -1);
   const rssText = used.rss.map((r, i) => `${i + 1}: ${r ? `${r.baselineMb} -> ${r.endMb} MB (max ${r.maxMb}, ${r.driftPct >= 0 ? '+' : ''}${r.driftPct}%)` : 'n/a'}`);

@@ -1,4 +1,4 @@
-import { CpuWindow, cpuMicros, rssMb } from '../../bench/cpu';
+import { MeterWindow, cpuMicros, rssMb } from '../../bench/process-meters';
 
 // A pid far above any default pid_max (4,194,304): never a live process.
 const DEAD_PID = 999_999_999;
@@ -12,7 +12,7 @@ describe('bench process meters (/proc)', () => {
   });
 
   test('a window reports CPU and an RSS summary per member, null for a member that is gone', () => {
-    const window = new CpuWindow([process.pid, DEAD_PID]);
+    const window = new MeterWindow([process.pid, DEAD_PID]);
     const held = Buffer.alloc(64 << 20, 1); // grow RSS by 64 MB inside the window
     const used = window.finish();
     expect(held[held.length - 1]).toBe(1);

@@ -52,7 +52,7 @@ const RSS_SAMPLE_MS = 5000;
 const RSS_BASELINE_MS = 60_000;
 
 /** CPU used by each cluster member (and by this load generator) over a measured window, and RSS. */
-export class CpuWindow {
+export class MeterWindow {
   private readonly start: Array<number | null>;
   private readonly selfStart = process.cpuUsage();
   private readonly openedAt = Date.now();
